@@ -1,0 +1,20 @@
+"""coursekit: the plumbing of the Customer Obsession course.
+
+Lessons import three things from here and nothing that hides what they teach:
+
+- ``load_dataset(name)`` reads a CSV from ``datasets/`` with the right dtypes,
+  wherever the notebook runs (lessons/, solutions/, a released copy elsewhere).
+- ``setup_charts()`` makes Altair draw offline, in JupyterLab and in nbgrader's
+  feedback HTML, with the course theme.
+- ``list_datasets()`` names what there is to load.
+
+The dataset generators live in ``coursekit.generators`` and are run by
+``python -m coursekit.build`` (``make data``).
+"""
+
+from coursekit.charts import setup_charts
+from coursekit.errors import DatasetError
+from coursekit.loading import list_datasets, load_dataset
+from coursekit.paths import find_datasets_dir
+
+__all__ = ["DatasetError", "find_datasets_dir", "list_datasets", "load_dataset", "setup_charts"]
