@@ -5,9 +5,10 @@ two of the lesson's ideas measurable, with effect sizes chosen for teaching (no
 published study measured them; the datasheet says so).
 
 - ``dayone_survey``: even customers who give the top satisfaction score mostly
-  still wish for something (Bezos, 2017 letter: customers are "divinely
-  discontent"), and their wishes are the things that do not change: faster
-  delivery, lower prices, wider selection.
+  still wish for something (Bezos, 2016 letter: customers stay "beautifully,
+  wonderfully dissatisfied" even when they report being happy), and their
+  wishes are the things that do not change: faster delivery, lower prices,
+  wider selection.
 - ``dayone_decisions``: decisions justified by customers' needs are followed by
   better repeat-purchase changes than decisions justified by competitors,
   product, technology or business model; and the share of customer-justified
