@@ -7,6 +7,7 @@ strings or a date into NaT.
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -90,12 +91,33 @@ def _read_text_table(dataset: Dataset, path: Path) -> pd.DataFrame:
             + RESTORE_HINT
         )
     try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        _check_row_lengths(path)
+        return pd.read_csv(
+            path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8", index_col=False
+        )
+    except (csv.Error, ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise DatasetError(
             f"The data file {path} is not a readable UTF-8 CSV ({type(exc).__name__}: "
             f"{str(exc).strip()}). It should hold the columns {expected}. " + RESTORE_HINT
         ) from exc
+
+
+def _check_row_lengths(path: Path) -> None:
+    """Every row must have as many fields as the header.
+
+    pandas would otherwise pad a short row with NaN, or quietly turn the extra
+    fields of a long row into an index, and the damage would go unnoticed.
+    """
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle, strict=True)
+        header = next(reader, None)
+        if not header:
+            raise ValueError("the file is empty")
+        for row in reader:
+            if len(row) != len(header):
+                raise ValueError(
+                    f"line {reader.line_num} has {len(row)} fields, the header has {len(header)}"
+                )
 
 
 def _check_header(dataset: Dataset, path: Path, found: list[str]) -> None:
@@ -124,23 +146,25 @@ def _convert(values: pd.Series, column: Column, path: Path) -> pd.Series:
         converted = pd.to_numeric(values, errors="coerce")
     elif column.kind == "bool":
         converted = values.str.strip().str.lower().map(TRUE_WORDS)
-    elif column.kind == "category":
+    else:
         levels = list(column.levels) if column.levels else sorted(values.dropna().unique())
-        converted = pd.Series(
+        _reject_bad_values(values, present & ~values.isin(levels), column, path)
+        return pd.Series(
             pd.Categorical(values, categories=levels, ordered=column.levels is not None),
             index=values.index,
         )
-    else:  # pragma: no cover - the Kind literal rules this out
-        raise DatasetError(f"Unknown column kind {column.kind!r} for {column.name}.")
-    bad = present & converted.isna()
-    if bad.any():
-        row = int(bad.idxmax())
-        raise DatasetError(
-            f"In {path}, column {column.name!r} should hold {column.kind} values, but row "
-            f"{row + 2} of the file has {values[row]!r}. " + RESTORE_HINT
-        )
+    _reject_bad_values(values, present & converted.isna(), column, path)
     if column.kind == "int":
         return converted.astype("int64") if present.all() else converted.astype("Int64")
     if column.kind == "bool":
         return converted.astype(bool) if present.all() else converted.astype("boolean")
     return converted
+
+
+def _reject_bad_values(values: pd.Series, bad: pd.Series, column: Column, path: Path) -> None:
+    if bad.any():
+        row = int(bad.to_numpy().argmax())
+        raise DatasetError(
+            f"In {path}, column {column.name!r} should hold {column.kind} values, but row "
+            f"{row + 2} of the file has {values.iloc[row]!r}. " + RESTORE_HINT
+        )

@@ -37,14 +37,19 @@ def is_datasets_dir(path: Path) -> bool:
         return False
 
 
+def installed_locations() -> list[Path]:
+    """Where an installed course keeps its data: beside the package, then under the prefix."""
+    return [
+        Path(__file__).resolve().parent.parent / "datasets",
+        Path(sys.prefix) / "share" / "customer-obsession" / "datasets",
+    ]
+
+
 def candidate_dirs(start: Path | None = None) -> list[Path]:
     """Every place the search looks, in the order it looks there."""
     start = Path.cwd() if start is None else Path(start)
     start = start.resolve()
-    candidates = [folder / "datasets" for folder in (start, *start.parents)]
-    candidates.append(Path(__file__).resolve().parent.parent / "datasets")
-    candidates.append(Path(sys.prefix) / "share" / "customer-obsession" / "datasets")
-    return candidates
+    return [folder / "datasets" for folder in (start, *start.parents)] + installed_locations()
 
 
 def find_datasets_dir(start: Path | str | None = None) -> Path:
