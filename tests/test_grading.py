@@ -76,11 +76,23 @@ def grade_lesson(course: Path, lesson: str) -> Scores:
     return scores
 
 
+def lessons_under_test(session: pytest.Session) -> list[str]:
+    """The lessons named by the selected tests of this file (so `-k 01-flywheel` grades one)."""
+    found = set()
+    for item in session.items:
+        callspec = getattr(item, "callspec", None)
+        if item.path == Path(__file__) and callspec is not None and "lesson" in callspec.params:
+            found.add(callspec.params["lesson"])
+    return sorted(found)
+
+
 @pytest.fixture(scope="session")
-def grades(tmp_path_factory) -> dict[str, Scores]:
-    courses = {lesson: copy_course(tmp_path_factory.mktemp(lesson)) for lesson in LESSONS}
+def grades(request, tmp_path_factory) -> dict[str, Scores]:
+    """Grade every lesson that a selected test asks about (all of them in a full run)."""
+    wanted = lessons_under_test(request.session)
+    courses = {lesson: copy_course(tmp_path_factory.mktemp(lesson)) for lesson in wanted}
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        futures = {lesson: pool.submit(grade_lesson, courses[lesson], lesson) for lesson in LESSONS}
+        futures = {lesson: pool.submit(grade_lesson, courses[lesson], lesson) for lesson in wanted}
         return {lesson: future.result() for lesson, future in futures.items()}
 
 
