@@ -8,7 +8,10 @@ The rest of nbgrader's folders (submitted/, autograded/, feedback/) and the
 gradebook.db are created here when an instructor grades; git ignores them.
 """
 
+import math
 from pathlib import Path
+
+from nbgrader.plugins import LateSubmissionPlugin
 
 c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
 
@@ -24,3 +27,32 @@ c.Execute.interrupt_on_timeout = True
 
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+
+# --- grading a whole class (docs/instructor-guide.md) ---------------------------------
+
+# A student who deletes a test cell, or strips its nbgrader metadata, gets the
+# original test put back and run, instead of silently skipping those points.
+c.OverwriteCells.add_missing_cells = True
+
+# Late policy: 10% of the autograded points per started day after the due date,
+# never below zero. Due dates are set per lesson by the instructor:
+#   nbgrader db assignment add 00-day-one --duedate="2026-02-06 17:00:00 Europe/Paris"
+LATE_PENALTY_PER_DAY = 0.10
+
+
+class PercentPerDayLate(LateSubmissionPlugin):
+    """A late penalty a student can predict: a fixed share of the score per started day.
+
+    nbgrader's built-in plugin knows only "none" and "zero"; zero for a minute's
+    delay is harsher than most syllabi. nbgrader calls this at autograde time with
+    the notebook's score then (the autograded points; reflections are graded later).
+    """
+
+    def late_submission_penalty(self, student_id: str, score: float, total_seconds_late: float) -> float:
+        days = math.ceil(total_seconds_late / 86400)
+        penalty = min(score, round(score * LATE_PENALTY_PER_DAY * days, 6))
+        self.log.warning("%s: %d day(s) late, penalty %g of %g points", student_id, days, penalty, score)
+        return penalty
+
+
+c.AssignLatePenalties.plugin_class = PercentPerDayLate

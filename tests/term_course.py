@@ -1,0 +1,227 @@
+"""A simulated term on a throwaway copy of the course: the helpers behind test_term and test_hostile.
+
+Everything here drives the real tools: ``nbgrader`` commands as subprocesses, the
+real exchange directory, and students who are separate processes with their own
+home directories and their own OS user names. nbgrader's exchange takes the student
+id from the operating system (``pwd.getpwuid(os.getuid())``), not from ``$USER``,
+so each student command runs in a private mount namespace (``unshare``) in which
+``/etc/passwd`` is a one-line file naming that student: nbgrader sees the student,
+and nothing on the machine changes.
+
+Expected grades are derived from the notebooks themselves (points in the cell
+metadata, which answer belongs to which test), never typed in, so the same term
+works for any lesson.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import nbformat
+from nbgrader.api import Gradebook
+from notebooks import lesson_names, nbgrader_cells, venv_env
+from support import ROOT, copy_course
+
+COURSE_ID = "customer-obsession"
+REFLECTION_TEXT = "The customer's view, with a number from this lesson and a test I would run."
+
+
+class NbgraderFailed(AssertionError):
+    """An nbgrader step that had to succeed did not; the message carries its log."""
+
+
+@dataclass
+class Course:
+    """A temporary course folder, its exchange directory and its students' homes."""
+
+    root: Path
+    exchange: Path
+    homes: Path
+    logs: dict[str, str] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def gradebook(self) -> Gradebook:
+        return Gradebook(f"sqlite:///{self.root / 'gradebook.db'}", COURSE_ID)
+
+
+def new_course(where: Path) -> Course:
+    """Copy the course and make an empty exchange, writable by every student as on a hub."""
+    course = Course(root=copy_course(where / "course"), exchange=where / "exchange", homes=where / "home")
+    course.exchange.mkdir(mode=0o777)
+    course.exchange.chmod(0o777)
+    course.homes.mkdir()
+    return course
+
+
+def first_lesson() -> str:
+    """The lesson a term is run on: the first one (lesson 00, complete and hardened)."""
+    return lesson_names(ROOT)[0]
+
+
+# --- running nbgrader -------------------------------------------------------------------
+
+
+def run(cmd: list[str], cwd: Path, timeout: float = 900, **env: str) -> subprocess.CompletedProcess:
+    """Run a command with the venv on PATH; stdout and stderr together, as an instructor sees them."""
+    return subprocess.run(
+        cmd, cwd=cwd, env=venv_env(**env), timeout=timeout, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+
+
+def timed(course: Course, name: str, cmd: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess:
+    """``run``, keeping the log and the wall time under ``name`` (the benchmark notes read them)."""
+    started = time.perf_counter()
+    result = run(cmd, cwd=cwd, **env)
+    course.seconds[name] = course.seconds.get(name, 0.0) + time.perf_counter() - started
+    course.logs[name] = result.stdout
+    return result
+
+
+def nbgrader_cmd(*args: str) -> list[str]:
+    return [sys.executable, "-m", "nbgrader", *args]
+
+
+def instructor(course: Course, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    """An nbgrader command run by the instructor from the course root; its log is kept by name."""
+    result = timed(course, " ".join(args), nbgrader_cmd(*args, f"--Exchange.root={course.exchange}"), course.root)
+    if check and result.returncode != 0:
+        raise NbgraderFailed(f"nbgrader {' '.join(args)} exited {result.returncode}:\n{result.stdout[-6000:]}")
+    return result
+
+
+def as_os_user(student: str, home: Path) -> list[str]:
+    """A command prefix that runs as OS user ``student`` (see the module docstring)."""
+    passwd = home.parent / f".passwd-{student}"
+    passwd.write_text(f"{student}:x:0:0:{student}:{home}:/bin/sh\n", encoding="utf-8")
+    script = 'mount --bind "$0" /etc/passwd && exec "$@"'
+    return ["unshare", "--mount", "--propagation", "private", "sh", "-c", script, str(passwd)]
+
+
+def student(course: Course, name: str, *args: str) -> subprocess.CompletedProcess:
+    """An nbgrader command run by a student in their own home directory, as themselves."""
+    home = course.homes / name
+    home.mkdir(exist_ok=True)
+    cmd = [*as_os_user(name, home), *nbgrader_cmd(*args, "--course", COURSE_ID, f"--Exchange.root={course.exchange}")]
+    result = timed(course, f"{name}: {' '.join(args)}", cmd, home, HOME=str(home))
+    if result.returncode != 0:
+        raise NbgraderFailed(f"{name}: nbgrader {' '.join(args)} exited {result.returncode}:\n{result.stdout[-6000:]}")
+    return result
+
+
+# --- notebooks a student hands in -------------------------------------------------------
+
+
+def solution_notebook(lesson: str) -> nbformat.NotebookNode:
+    return nbformat.read(ROOT / "solutions" / lesson / f"{lesson}.ipynb", as_version=4)
+
+
+def points_of_tests(lesson: str) -> dict[str, float]:
+    """Autograded test cell -> points, in notebook order."""
+    return {gid: info["points"] for gid, info in nbgrader_cells(solution_notebook(lesson)).items()
+            if info["kind"] == "tests"}
+
+
+def points_of_reflections(lesson: str) -> dict[str, float]:
+    """Hand-graded reflection cell -> points."""
+    return {gid: info["points"] for gid, info in nbgrader_cells(solution_notebook(lesson)).items()
+            if info["kind"] == "manual"}
+
+
+def answer_of(lesson: str) -> dict[str, str]:
+    """Test cell -> the answer cell it grades (the answer cell directly above it)."""
+    pairs, last_answer = {}, None
+    for gid, info in nbgrader_cells(solution_notebook(lesson)).items():
+        if info["kind"] == "answer":
+            last_answer = gid
+        elif info["kind"] == "tests":
+            pairs[gid] = last_answer
+    return pairs
+
+
+def answered(notebook: nbformat.NotebookNode, lesson: str, answers: Iterable[str],
+             reflections: bool = True) -> nbformat.NotebookNode:
+    """``notebook`` with the named answer cells filled in from the solution (and the reflections written)."""
+    solution = {gid: info["cell"].source for gid, info in nbgrader_cells(solution_notebook(lesson)).items()}
+    wanted = set(answers)
+    copy = nbformat.from_dict(notebook)
+    for cell in copy.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade_id") in wanted:
+            cell.source = solution[meta["grade_id"]]
+        elif reflections and meta.get("solution") and meta.get("grade") and cell.cell_type == "markdown":
+            cell.source = REFLECTION_TEXT
+    return copy
+
+
+def all_answers(lesson: str) -> list[str]:
+    return [a for a in answer_of(lesson).values() if a]
+
+
+# --- reading the results ----------------------------------------------------------------
+
+
+def cell_scores(course: Course, lesson: str) -> dict[str, dict[str, float]]:
+    """student -> grade_id -> score, for every submission in the gradebook."""
+    scores: dict[str, dict[str, float]] = {}
+    with course.gradebook() as gradebook:
+        for submission in gradebook.assignment_submissions(lesson):
+            for notebook in submission.notebooks:
+                scores[submission.student.id] = {g.name: g.score for g in notebook.grades}
+    return scores
+
+
+def exported(course: Course, path: Path) -> dict[tuple[str, str], dict[str, str]]:
+    """(assignment, student) -> row of ``nbgrader export``'s CSV."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        return {(row["assignment"], row["student_id"]): row for row in csv.DictReader(handle)}
+
+
+def utc_now() -> str:
+    """A due date nbgrader parses, in UTC like the exchange's timestamps."""
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
+
+
+def log_for(log: str, who: str) -> str:
+    """The lines of an ``nbgrader autograde`` log about one student.
+
+    nbgrader grades students one after another, opening each with "Creating/updating
+    student with ID 'x'", and repeats the failed ones by name in its closing summary.
+    """
+    chunks, current = [], None
+    for line in log.splitlines():
+        if "Creating/updating student with ID" in line:
+            current = f"'{who}'" in line
+        if current or f"'{who}'" in line or f"/{who}/" in line:
+            chunks.append(line)
+    return "\n".join(chunks)
+
+
+# --- running the slow parts side by side ----------------------------------------------
+
+_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="term")
+_STARTED: dict[str, Future] = {}
+
+
+def start_once(name: str, work: Callable[[], object]) -> Future:
+    """Start ``work`` in the background once per session; later calls return the same future.
+
+    The term and the hostile class each run one long ``nbgrader autograde``
+    (single-threaded), so on two cores they take the time of one when started together.
+    """
+    if name not in _STARTED:
+        _STARTED[name] = _POOL.submit(work)
+    return _STARTED[name]
+
+
+def copy_tree(source: Path, destination: Path) -> None:
+    shutil.copytree(source, destination, dirs_exist_ok=True)
