@@ -9,6 +9,8 @@ VENV   := .venv
 BIN    := $(CURDIR)/$(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8888
+# Extra flags for `jupyter lab`, for scripts and tests (e.g. LAB_ARGS=--no-browser); empty for a person.
+LAB_ARGS ?=
 export PATH := $(BIN):$(PATH)
 
 .PHONY: lab test data lessons lint format bench venv clean
@@ -24,7 +26,7 @@ $(STAMP): requirements.txt pyproject.toml
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --port=$(PORT) --ServerApp.root_dir="$(CURDIR)" \
-		--LabApp.default_url=/lab/tree/lessons
+		--LabApp.default_url=/lab/tree/lessons $(LAB_ARGS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -1,0 +1,86 @@
+"""Fixtures of the browser suite: one headless Chromium and one JupyterLab for the session.
+
+Why session-wide: starting JupyterLab takes about 10 s and Chromium about 2 s on
+this 2-core machine; starting them once keeps the whole suite inside its time
+budget. Each test opens its own page and shuts down the kernels it started.
+
+Without Chromium the suite skips with the reason on a developer machine and
+fails in CI (CI=true), where .ci/run installs it: a missing browser must never
+pass as a green run there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from lab_browser import RequestLog, chromium, in_ci, missing_browser, reset_artifacts, watch_requests
+from lab_server import LabServer, running_lab
+from support import ROOT, copy_course
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test of this folder ``browser`` (so `-m "not browser"` leaves them out)."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_available() -> None:
+    """Skip (developer machine) or fail (CI) when Chromium or Playwright is missing."""
+    reason = missing_browser()
+    if reason is None:
+        return
+    if in_ci():
+        pytest.fail(f"CI must run the browser tests, but {reason}", pytrace=False)
+    pytest.skip(f"browser tests skipped: {reason}")
+
+
+@pytest.fixture(scope="session")
+def artifacts(browser_available) -> Path:
+    """test-artifacts/browser/, emptied once per session."""
+    return reset_artifacts(ROOT)
+
+
+@pytest.fixture(scope="session")
+def browser(browser_available, tmp_path_factory) -> Iterator[object]:
+    """One headless Chromium (a Playwright browser context with a fresh profile) for the session."""
+    with chromium(tmp_path_factory.mktemp("chromium-profile")) as context:
+        yield context
+
+
+@pytest.fixture()
+def page(browser):
+    """A fresh tab, closed after the test."""
+    tab = browser.new_page()
+    yield tab
+    tab.close()
+
+
+@pytest.fixture()
+def offsite(page) -> RequestLog:
+    """Every request of ``page`` that would leave this machine, recorded from before its first visit."""
+    return watch_requests(page)
+
+
+@pytest.fixture(scope="session")
+def lab_course(browser_available, tmp_path_factory) -> Path:
+    """A throwaway copy of the course, which the session's JupyterLab serves."""
+    return copy_course(tmp_path_factory.mktemp("lab") / "course")
+
+
+@pytest.fixture(scope="session")
+def lab(lab_course, tmp_path_factory) -> Iterator[LabServer]:
+    """JupyterLab on ``lab_course``: loopback, a free port, a random token; stopped at the end."""
+    with running_lab(lab_course, tmp_path_factory.mktemp("lab-state")) as server:
+        yield server
+
+
+@pytest.fixture()
+def lab_kernels(lab) -> Iterator[LabServer]:
+    """The session's JupyterLab, with every kernel the test started shut down after it."""
+    yield lab
+    lab.shut_down_kernels()

@@ -1,0 +1,141 @@
+"""Debian's Chromium, driven by Playwright from PyPI, cut off from everything but loopback.
+
+Why these choices: the course promises charts that draw behind a classroom
+firewall, so the browser gets no route to the internet at all (host names other
+than the loopback ones resolve to nothing) and every request it makes is recorded,
+so a test can show that a page asked for nothing outside this machine. Playwright
+never downloads a browser here: it drives ``/usr/bin/chromium``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+CHROMIUM = Path("/usr/bin/chromium")
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+LOCAL_SCHEMES = {"data", "blob", "file", "about", "chrome-error"}
+
+#: Headless, and quiet: no background calls home, no updater, no sync, a fresh profile.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+    # Every host name but loopback fails to resolve: the browser is offline for the internet.
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1, EXCLUDE localhost",
+]
+VIEWPORT = {"width": 1280, "height": 1400}
+
+
+def in_ci() -> bool:
+    """True on the CI machine (CI=true), where a missing browser is a failure, not a skip."""
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+def missing_browser() -> str | None:
+    """Why the browser tests cannot run here, or None when they can."""
+    if not CHROMIUM.exists():
+        return f"{CHROMIUM} is missing: install Debian's packages `chromium` and `chromium-driver`"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the Python package `playwright` is not installed (it is pinned in requirements.txt)"
+    return None
+
+
+def is_offsite(url: str) -> bool:
+    """A request that would leave this machine."""
+    parts = urlsplit(url)
+    if parts.scheme in LOCAL_SCHEMES:
+        return False
+    return (parts.hostname or "") not in LOOPBACK_HOSTS
+
+
+@dataclass
+class RequestLog:
+    """Every URL a page asked for that is not on this machine."""
+
+    urls: list[str] = field(default_factory=list)
+
+    def record(self, request) -> None:
+        if is_offsite(request.url):
+            self.urls.append(request.url)
+
+
+def watch_requests(page) -> RequestLog:
+    """Start recording the page's off-machine requests (before it navigates)."""
+    log = RequestLog()
+    page.on("request", log.record)
+    return log
+
+
+@contextmanager
+def chromium(profile: Path) -> Iterator[object]:
+    """A headless Chromium with a fresh profile in ``profile``; closed (and Playwright stopped) on exit."""
+    from playwright.sync_api import sync_playwright
+
+    profile.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport=VIEWPORT,
+        )
+        context.set_default_timeout(30_000)
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+def artifacts_dir(root: Path) -> Path:
+    """test-artifacts/browser/ (git ignores it): screenshots a person can look at after a run."""
+    folder = root / "test-artifacts" / "browser"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def reset_artifacts(root: Path) -> Path:
+    """Empty the screenshot folder, so what is there after a run is from that run."""
+    shutil.rmtree(root / "test-artifacts" / "browser", ignore_errors=True)
+    return artifacts_dir(root)
+
+
+#: Size of each svg/canvas inside an element, measured where the browser laid it out.
+DRAWN_SIZES_JS = """
+element => {
+  element.scrollIntoView({block: 'center'});
+  return [...element.querySelectorAll('svg, canvas')].map(node => {
+    const box = node.getBoundingClientRect();
+    return {tag: node.tagName.toLowerCase(), width: box.width, height: box.height,
+            children: node.childElementCount};
+  });
+}
+"""
+
+
+def drawing_problem(output) -> str | None:
+    """Why the chart in this output element is not drawn (None if an svg or canvas has a real size).
+
+    The element is scrolled into view first: JupyterLab skips laying out cells
+    that are off-screen, and a person only judges a chart they have scrolled to.
+    """
+    sizes = output.evaluate(DRAWN_SIZES_JS)
+    if not sizes:
+        return "no <svg> or <canvas> in the output"
+    if not any(size["width"] > 0 and size["height"] > 0 for size in sizes):
+        return f"every <svg>/<canvas> has zero size: {sizes}"
+    if not any(size["tag"] == "canvas" or size["children"] > 0 for size in sizes):
+        return "the <svg> is empty"
+    return None
