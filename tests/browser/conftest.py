@@ -12,20 +12,34 @@ pass as a green run there.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from lab_browser import RequestLog, chromium, in_ci, missing_browser, reset_artifacts, watch_requests
+from lab_feedback import FEEDBACK_FIXTURE, lessons_needing_feedback, start_grading
 from lab_server import LabServer, running_lab
 from support import ROOT, copy_course
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test of this folder ``browser`` (so `-m "not browser"` leaves them out)."""
+    """Mark every test that needs Chromium ``browser``; run the feedback tests last of this folder.
+
+    The marker lets `-m "not browser"` leave them out. The feedback tests go last so
+    that their lessons, graded in the background from the first browser test on, are
+    ready by the time they run.
+    """
     here = Path(__file__).parent
     for item in items:
-        if here in item.path.parents:
+        if "browser_available" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
+    ours = [i for i, item in enumerate(items) if here in item.path.parents]
+    if ours:
+        block = [items[i] for i in ours]
+        late = [item for item in block if FEEDBACK_FIXTURE in getattr(item, "fixturenames", ())]
+        ordered = [item for item in block if item not in late] + late
+        for position, item in zip(ours, ordered, strict=True):
+            items[position] = item
 
 
 @pytest.fixture(scope="session")
@@ -79,8 +93,19 @@ def lab(lab_course, tmp_path_factory) -> Iterator[LabServer]:
         yield server
 
 
-@pytest.fixture()
-def lab_kernels(lab) -> Iterator[LabServer]:
-    """The session's JupyterLab, with every kernel the test started shut down after it."""
-    yield lab
-    lab.shut_down_kernels()
+@pytest.fixture(scope="session", autouse=True)
+def feedback_grading(request, tmp_path_factory) -> Iterator[dict[str, Future]]:
+    """Start grading the lessons the feedback tests need, one nbgrader job at a time, in the background.
+
+    Autouse, so it starts with the first test of this folder; the feedback tests wait for it.
+    Nothing is graded when no feedback test is selected or the browser is missing.
+    """
+    lessons = lessons_needing_feedback(request.session.items)
+    if not lessons or missing_browser():
+        yield {}
+        return
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nbgrader")
+    try:
+        yield start_grading(lessons, tmp_path_factory.mktemp("feedback"), pool)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)

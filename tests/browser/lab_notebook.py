@@ -18,13 +18,13 @@ from lab_server import LabServer, wait_for
 
 OPEN_TIMEOUT_MS = 90_000
 RUN_TIMEOUT_MS = 180_000
-CELL_TIMEOUT_MS = 60_000  # nbgrader's own per-cell limit (c.Execute.timeout)
 SAVE_TIMEOUT = 30.0
 
 #: How IPython shows an Altair chart as text, whichever Altair renderer is active: the course's
-#: renderer labels it "<Altair chart: ...>", Altair's own renderers leave the object's repr.
-ALTAIR_TEXT = re.compile(r"^(<Altair chart\b|alt\.\w*Chart\()")
-VEGA_MIME = re.compile(r"^application/vnd\.vega(lite)?\.v\d+\+json$")
+#: renderer labels it "<Altair chart: ...>", Altair's "mimetype" and "json" renderers write
+#: "<VegaLite 6 object>", the others leave the object's repr ("alt.LayerChart(...)").
+ALTAIR_TEXT = re.compile(r"^(<Altair chart\b|<VegaLite \d+ object>|<Vega \d+ object>|alt\.\w*Chart\()")
+VEGA_MIME = re.compile(r"^application/vnd\.vega(lite)?\.v\d+[.+]json$")
 
 KERNEL_STATUS = '.jp-StatusBar-TextItem[title^="Change kernel"]'
 #: The notebook. Each test opens a page with a reset workspace and checks that exactly one notebook is
@@ -49,14 +49,28 @@ RUN_FINISHED_JS = f"""
 }}
 """
 
-CELL_RAN_JS = f"""
+#: The batch that began at cell ``index`` has finished: that cell has its count, nothing is queued or
+#: running, and the kernel is idle.
+BATCH_FINISHED_JS = f"""
 index => {{
-    const prompt = document.querySelector(
+    const prompts = [...document.querySelectorAll('{NOTEBOOK} .jp-CodeCell .jp-InputArea-prompt')]
+        .map(node => node.textContent.trim());
+    const first = document.querySelector(
         `{NOTEBOOK} .jp-Cell[data-windowed-list-index="${{index}}"] .jp-InputArea-prompt`);
     const status = (document.querySelector('{KERNEL_STATUS}')?.textContent || '').trim();
-    return !!prompt && /^\\[\\d+\\]:$/.test(prompt.textContent.trim()) && /\\|\\s*Idle$/.test(status);
+    return !!first && /^\\[\\d+\\]:$/.test(first.textContent.trim())
+        && !prompts.some(p => p.includes('*')) && /\\|\\s*Idle$/.test(status);
 }}
 """
+
+#: Cell index -> prompt text ("[3]:", "[ ]:") of every code cell, to find where a run stopped.
+PROMPTS_JS = f"""
+() => Object.fromEntries([...document.querySelectorAll('{NOTEBOOK} .jp-CodeCell')].map(cell => [
+    cell.dataset.windowedListIndex, cell.querySelector('.jp-InputArea-prompt')?.textContent.trim() || ''
+]))
+"""
+
+DIRTY_TAB = ".lm-TabBar-tab.jp-mod-dirty"
 
 
 def is_chart_output(output: dict) -> bool:
@@ -129,34 +143,51 @@ def open_notebook(page, lab: LabServer, root: Path, relative: str) -> OpenNotebo
 
 def run_all(notebook: OpenNotebook) -> None:
     """Run > Run All Cells, from the menu bar, then wait until the kernel is idle again."""
-    page = notebook.page
-    page.get_by_role("menuitem", name="Run", exact=True).click()
-    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-    page.wait_for_function(RUN_FINISHED_JS, timeout=RUN_TIMEOUT_MS)
+    menu(notebook.page, "Run", "Run All Cells")
+    notebook.page.wait_for_function(RUN_FINISHED_JS, timeout=RUN_TIMEOUT_MS)
 
 
-def run_cell(notebook: OpenNotebook, index: int) -> None:
-    """Select one cell and press Ctrl+Enter; wait until it has its execution count and the kernel is idle."""
-    notebook.cell(index).locator(".jp-InputArea-prompt").click()
-    notebook.page.keyboard.press("Control+Enter")
-    notebook.page.wait_for_function(CELL_RAN_JS, arg=index, timeout=CELL_TIMEOUT_MS)
+def menu(page, name: str, item: str) -> None:
+    """Choose ``item`` from the menu bar's ``name`` menu, as a person does."""
+    page.get_by_role("menuitem", name=name, exact=True).click()
+    page.get_by_role("menuitem", name=item, exact=True).click()
 
 
-def run_each_code_cell(notebook: OpenNotebook) -> None:
-    """Run the code cells one at a time, top to bottom, as a student working through does.
+def first_unrun_code_cell(notebook: OpenNotebook) -> int | None:
+    """The first code cell with no execution count: where the last run stopped."""
+    prompts = notebook.page.evaluate(PROMPTS_JS)
+    unrun = [int(index) for index, prompt in prompts.items() if not re.search(r"\d", prompt)]
+    return min(unrun) if unrun else None
 
-    Not Run All: Run All stops at the first error, and a student copy is meant to
-    fail at every exercise stub yet run everything else.
+
+def run_all_past_errors(notebook: OpenNotebook) -> None:
+    """Run every code cell, going on after each error, as a student does with "Run All Below".
+
+    Run All stops at the first error, and a student copy is meant to fail at every
+    exercise stub yet run everything else. So: select the first cell that has not
+    run, choose Run > Run Selected Cell and All Below, wait, and repeat from where
+    that run stopped. Each round runs at least one more cell, so the loop ends.
     """
-    nb = nbformat.read(notebook.file, as_version=4)
-    for index, cell in enumerate(nb.cells):
-        if cell.cell_type == "code":
-            run_cell(notebook, index)
+    start = first_unrun_code_cell(notebook)
+    while start is not None:
+        notebook.cell(start).locator(".jp-InputArea-prompt").click()
+        menu(notebook.page, "Run", "Run Selected Cell and All Below")
+        notebook.page.wait_for_function(BATCH_FINISHED_JS, arg=start, timeout=RUN_TIMEOUT_MS)
+        start = first_unrun_code_cell(notebook)
+
+
+def _saved_copy(notebook: OpenNotebook, before: int) -> nbformat.NotebookNode | None:
+    """The notebook on disk once it has been rewritten completely (the server writes it in place)."""
+    if notebook.file.stat().st_mtime_ns == before or notebook.page.locator(DIRTY_TAB).count():
+        return None
+    try:
+        return nbformat.read(notebook.file, as_version=4)
+    except ValueError:  # half-written: nbformat's NotJSONError is a ValueError
+        return None
 
 
 def save(notebook: OpenNotebook) -> nbformat.NotebookNode:
-    """Ctrl+S, wait until the file on disk is rewritten, and read it back."""
+    """Ctrl+S, wait until the tab is no longer marked unsaved and the file on disk is whole; read it back."""
     before = notebook.file.stat().st_mtime_ns
     notebook.page.keyboard.press("Control+s")
-    wait_for(lambda: notebook.file.stat().st_mtime_ns != before, SAVE_TIMEOUT, f"JupyterLab to save {notebook.file}")
-    return nbformat.read(notebook.file, as_version=4)
+    return wait_for(lambda: _saved_copy(notebook, before), SAVE_TIMEOUT, f"JupyterLab to save {notebook.file}")

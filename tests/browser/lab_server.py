@@ -102,11 +102,6 @@ class LabServer:
             body = response.read()
         return json.loads(body) if body else None
 
-    def shut_down_kernels(self) -> None:
-        """End every notebook session's kernel, so an idle kernel does not hold memory for the next test."""
-        for session in self.api("/api/sessions"):
-            self.api(f"/api/sessions/{session['id']}", method="DELETE")
-
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 

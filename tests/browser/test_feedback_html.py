@@ -3,60 +3,32 @@
 Feedback is what a student reads after grading, often offline or on a school
 network. For each lesson, a throwaway course grades the worked solution with
 the real ``nbgrader autograde`` and writes feedback with ``nbgrader
-generate_feedback``; the page is then opened from disk with the browser offline.
+generate_feedback`` (in the background, see lab_feedback.py); the page is then
+opened from disk with the browser offline.
 The charts expected are the chart outputs of the autograded notebook itself.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
 import pytest
 from lab_browser import drawing_problem
+from lab_feedback import STUDENT
 from lab_notebook import chart_outputs, errors_by_cell
-from support import LESSONS, copy_course, run_nbgrader
+from support import LESSONS
 
-STUDENT = "worked-solution"
 #: nbgrader's feedback template links MathJax from a CDN; offline, only typeset maths is lost, and the
 #: lessons' charts must not depend on it. Any other request leaving the machine fails the test.
 NBGRADER_MATHJAX = "https://cdnjs.cloudflare.com/ajax/libs/mathjax/"
+GRADING_TIMEOUT = 900.0
 
 
-def grade_with_feedback(course: Path, lesson: str) -> Path:
-    """Generate, submit the solution as a student, autograde, and write feedback; return the course."""
-    run_nbgrader(course, "generate_assignment", lesson, "--force")
-    submitted = course / "submitted" / STUDENT / lesson
-    submitted.mkdir(parents=True)
-    shutil.copy2(course / "solutions" / lesson / f"{lesson}.ipynb", submitted)
-    run_nbgrader(course, "autograde", lesson, "--force")
-    run_nbgrader(course, "generate_feedback", lesson, "--force")
-    return course
-
-
-def selected_lessons(session: pytest.Session) -> list[str]:
-    """The lessons whose feedback test was selected (so `-k 00-day-one` grades one lesson only)."""
-    found = set()
-    for item in session.items:
-        callspec = getattr(item, "callspec", None)
-        if item.path == Path(__file__) and callspec is not None:
-            found.add(callspec.params["lesson"])
-    return sorted(found)
-
-
-@pytest.fixture(scope="session")
-def feedback_courses(request, browser_available, tmp_path_factory) -> dict[str, Path]:
-    """One graded course per selected lesson, graded side by side (one nbgrader run per core)."""
-    wanted = selected_lessons(request.session)
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        futures = {
-            lesson: pool.submit(grade_with_feedback, copy_course(tmp_path_factory.mktemp(f"feedback-{lesson}")), lesson)
-            for lesson in wanted
-        }
-        return {lesson: future.result() for lesson, future in futures.items()}
+@pytest.fixture()
+def graded_course(feedback_grading, browser_available, lesson) -> Path:
+    """This lesson's graded course, once its grading (started with the session) has finished."""
+    return feedback_grading[lesson].result(timeout=GRADING_TIMEOUT)
 
 
 def chart_problems(lesson: str, page, graded: nbformat.NotebookNode) -> list[str]:
@@ -73,8 +45,8 @@ def chart_problems(lesson: str, page, graded: nbformat.NotebookNode) -> list[str
 
 
 @pytest.mark.parametrize("lesson", LESSONS)
-def test_feedback_html_draws_every_chart_offline(lesson, feedback_courses, browser, page, offsite, artifacts):
-    course = feedback_courses[lesson]
+def test_feedback_html_draws_every_chart_offline(lesson, graded_course, browser, page, offsite, artifacts):
+    course = graded_course
     graded = nbformat.read(course / "autograded" / STUDENT / lesson / f"{lesson}.ipynb", as_version=4)
     feedback = course / "feedback" / STUDENT / lesson / f"{lesson}.html"
     assert not errors_by_cell(graded), f"{lesson}: the graded solution shows errors: {errors_by_cell(graded)}"

@@ -16,8 +16,8 @@ from support import LESSONS
 
 
 @pytest.mark.parametrize("lesson", LESSONS)
-def test_solution_runs_in_jupyterlab_and_every_chart_draws(lesson, lab_kernels, lab_course, page, offsite, artifacts):
-    notebook = open_notebook(page, lab_kernels, lab_course, f"solutions/{lesson}/{lesson}.ipynb")
+def test_solution_runs_in_jupyterlab_and_every_chart_draws(lesson, lab, lab_course, page, offsite, artifacts):
+    notebook = open_notebook(page, lab, lab_course, f"solutions/{lesson}/{lesson}.ipynb")
     run_all(notebook)
     ran = save(notebook)
 

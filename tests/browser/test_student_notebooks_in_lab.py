@@ -1,7 +1,9 @@
 """A student's notebook from lessons/, opened and worked through in JupyterLab in Chromium.
 
-What must hold for a student: the notebook opens with a kernel; run cell by cell,
-only the exercise stubs (and the test cells below them) fail, and every chart of
+What must hold for a student: the notebook opens with a kernel; run to the end
+(Run All, then "Run Selected Cell and All Below" after each error, as a student
+goes on past an exercise they have not done), only the exercise stubs (and the
+test cells below them) fail, and every chart of
 the worked examples draws; saving it from the browser keeps every cell's nbgrader
 metadata, so the checksums that nbgrader uses to spot edited locked cells still
 match and the submission grades.
@@ -12,7 +14,7 @@ from __future__ import annotations
 import nbformat
 import pytest
 from lab_browser import drawing_problem
-from lab_notebook import chart_outputs, errors_by_cell, open_notebook, run_each_code_cell, save
+from lab_notebook import chart_outputs, errors_by_cell, open_notebook, run_all_past_errors, save
 from nbgrader.utils import compute_checksum
 from notebooks import nbgrader_cells
 from support import LESSONS, ROOT
@@ -57,11 +59,11 @@ def metadata_problems(lesson: str, original: nbformat.NotebookNode, saved: nbfor
 
 
 @pytest.mark.parametrize("lesson", released_lessons())
-def test_student_notebook_works_in_jupyterlab(lesson, lab_kernels, lab_course, page, offsite, artifacts):
+def test_student_notebook_works_in_jupyterlab(lesson, lab, lab_course, page, offsite, artifacts):
     relative = f"lessons/{lesson}/{lesson}.ipynb"
     original = nbformat.read(lab_course / relative, as_version=4)
-    notebook = open_notebook(page, lab_kernels, lab_course, relative)
-    run_each_code_cell(notebook)
+    notebook = open_notebook(page, lab, lab_course, relative)
+    run_all_past_errors(notebook)
     saved = save(notebook)
     page.screenshot(path=artifacts / f"student-{lesson}.png")
 
