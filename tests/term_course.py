@@ -16,7 +16,6 @@ works for any lesson.
 from __future__ import annotations
 
 import csv
-import shutil
 import subprocess
 import sys
 import time
@@ -209,19 +208,23 @@ def log_for(log: str, who: str) -> str:
 # --- running the slow parts side by side ----------------------------------------------
 
 _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="term")
+_RUNS: dict[str, tuple[str, Callable[[Path], object]]] = {}
 _STARTED: dict[str, Future] = {}
 
 
-def start_once(name: str, work: Callable[[], object]) -> Future:
-    """Start ``work`` in the background once per session; later calls return the same future.
+def register(name: str, test_file: str, work: Callable[[Path], object]) -> None:
+    """Declare a slow run (made in a fresh folder) that the tests of ``test_file`` share."""
+    _RUNS[name] = (test_file, work)
 
-    The term and the hostile class each run one long ``nbgrader autograde``
-    (single-threaded), so on two cores they take the time of one when started together.
+
+def started(name: str, session, tmp_path_factory) -> Future:
+    """The future of run ``name``; the first call starts every run the session's tests need.
+
+    The term and the hostile class each spend most of their time in one
+    single-threaded ``nbgrader autograde``; started together, they share the two cores.
     """
-    if name not in _STARTED:
-        _STARTED[name] = _POOL.submit(work)
+    selected = {Path(str(item.path)).name for item in session.items}
+    for other, (test_file, work) in _RUNS.items():
+        if other not in _STARTED and (test_file in selected or other == name):
+            _STARTED[other] = _POOL.submit(work, tmp_path_factory.mktemp(other))
     return _STARTED[name]
-
-
-def copy_tree(source: Path, destination: Path) -> None:
-    shutil.copytree(source, destination, dirs_exist_ok=True)

@@ -33,8 +33,9 @@ from term_course import (
     instructor,
     new_course,
     points_of_tests,
+    register,
     solution_notebook,
-    start_once,
+    started,
 )
 from term_course import log_for as log_about
 
@@ -158,9 +159,12 @@ def run_hostile(where: Path) -> dict:
             "returncode": graded.returncode, "scores": cell_scores(course, LESSON)}
 
 
+register("hostile", "test_hostile.py", run_hostile)
+
+
 @pytest.fixture(scope="session")
-def hostile(tmp_path_factory) -> dict:
-    return start_once("hostile", lambda: run_hostile(tmp_path_factory.mktemp("hostile"))).result()
+def hostile(request, tmp_path_factory) -> dict:
+    return started("hostile", request.session, tmp_path_factory).result()
 
 
 def expected(loses: set[str]) -> dict[str, float]:

@@ -17,15 +17,24 @@ The students:
 
 from __future__ import annotations
 
+import json
 import math
 import re
+import shutil
+import sqlite3
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
 import pytest
+from nbclient import NotebookClient
+from nbgrader.api import Gradebook
+from notebooks import venv_env
 from term_course import (
     COURSE_ID,
+    ROOT,
     Course,
     all_answers,
     answer_of,
@@ -37,7 +46,8 @@ from term_course import (
     new_course,
     points_of_reflections,
     points_of_tests,
-    start_once,
+    register,
+    started,
     student,
     utc_now,
 )
@@ -140,6 +150,7 @@ def run_term(where: Path) -> Course:
     instructor(course, "release_assignment", LESSON)
     students_hand_in(course)
     instructor(course, "collect", LESSON)
+    shutil.copytree(course.root, where / "before-autograde")  # for the parallel-grading test
     instructor(course, "autograde", LESSON)
     grade_reflections(course)
     instructor(course, "generate_feedback", LESSON)
@@ -149,9 +160,12 @@ def run_term(where: Path) -> Course:
     return course
 
 
+register("term", "test_term.py", run_term)
+
+
 @pytest.fixture(scope="session")
-def term(tmp_path_factory) -> Course:
-    return start_once("term", lambda: run_term(tmp_path_factory.mktemp("term"))).result()
+def term(request, tmp_path_factory) -> Course:
+    return started("term", request.session, tmp_path_factory).result()
 
 
 def test_every_student_went_through_the_exchange(term):
@@ -210,3 +224,68 @@ def test_feedback_is_generated_for_each_student_and_reaches_them(term):
         assert "<svg" in page, f"{name}'s feedback shows the charts, drawn offline"
     fetched_pages = list((term.homes / "ada" / LESSON / "feedback").rglob(f"{LESSON}.html"))
     assert len(fetched_pages) == 1, "ada fetched her feedback into her own home"
+
+
+def autograde_record(db: Path) -> dict:
+    """Everything ``nbgrader autograde`` writes to a gradebook, per student."""
+    record = {}
+    with Gradebook(f"sqlite:///{db}") as gradebook:
+        for submission in gradebook.assignment_submissions(LESSON):
+            for notebook in submission.notebooks:
+                record[submission.student.id] = {
+                    "timestamp": submission.timestamp,
+                    "late_penalty": notebook.late_submission_penalty,
+                    "grades": {g.name: (g.auto_score, g.needs_manual_grade) for g in notebook.grades},
+                    "comments": {c.name: c.auto_comment for c in notebook.comments},
+                }
+    return record
+
+
+def test_parallel_grading_equals_the_serial_run(term):
+    course = term.root.parent / "before-autograde"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "grade_class.py"), "--course", str(course), "autograde", LESSON,
+         "--jobs", "2"], capture_output=True, text=True, timeout=900,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    assert re.search(r"===== shard 0: \S+", result.stdout) and "===== shard 1:" in result.stdout
+    parallel, serial = autograde_record(course / "gradebook.db"), autograde_record(term.root / "gradebook.db")
+    assert sorted(parallel) == SUBMITTERS
+    assert parallel == serial
+    with sqlite3.connect(course / "gradebook.db") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    for name in SUBMITTERS:
+        assert (course / "autograded" / name / LESSON / f"{LESSON}.ipynb").exists()
+    assert not list(course.glob(".grade-class-*")), "the shards are cleaned up"
+
+
+def run_analytics(term: Course) -> nbformat.NotebookNode:
+    """The instructor notebook on this term's gradebook, plus one probe cell that prints its tables."""
+    nb = nbformat.read(ROOT / "instructor" / "course-analytics.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(
+        'print(exercises[["exercise", "pass_rate", "mean_share", "students"]].to_json(orient="records"))\n'
+        'print(struggled["exercise"].to_json(orient="values"))'
+    ))
+    env = venv_env(COURSE_GRADEBOOK=str(term.root / "gradebook.db"), COURSE_SOLUTIONS=str(term.root / "solutions"))
+    NotebookClient(nb, timeout=300, resources={"metadata": {"path": str(ROOT / "instructor")}}).execute(env=env)
+    return nb
+
+
+def test_course_analytics_names_the_exercises_the_class_found_hardest(term):
+    nb = run_analytics(term)
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert not errors, errors
+    charts = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if "<svg" in o.get("data", {}).get(
+        "text/html", "")]
+    assert len(charts) == 2, "the score-distribution and pass-rate charts draw (offline SVG)"
+    table, hardest = (json.loads(line) for line in nb.cells[-1].outputs[0]["text"].splitlines())
+    points = points_of_tests(LESSON) | points_of_reflections(LESSON)
+    want = {gid: (sum(expected_cells(n)[gid] == pts for n in SUBMITTERS) / len(SUBMITTERS),
+                  sum(expected_cells(n)[gid] / pts for n in SUBMITTERS) / len(SUBMITTERS))
+            for gid, pts in points.items()}
+    got = {row["exercise"]: (row["pass_rate"], row["mean_share"]) for row in table}
+    assert got.keys() == want.keys()
+    for gid, (pass_rate, mean_share) in want.items():
+        assert got[gid] == (pytest.approx(pass_rate), pytest.approx(mean_share)), gid
+    assert [want[g] for g in hardest] == sorted(want[g] for g in hardest), "hardest first"
+    assert max(want[g] for g in hardest) <= min(want[g] for g in want if g not in hardest)

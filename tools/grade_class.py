@@ -330,14 +330,13 @@ def merge(course: Path, shard_root: Path, lesson: str) -> list[str]:
             student = submission.student
             target.update_or_create_student(student.id, first_name=student.first_name,
                                             last_name=student.last_name, email=student.email)
-            copy = target.update_or_create_submission(lesson, student.id, timestamp=submission.timestamp)
+            target.update_or_create_submission(lesson, student.id, timestamp=submission.timestamp)
             for notebook in submission.notebooks:
                 try:
                     into = target.find_submission_notebook(notebook.name, lesson, student.id)
                 except MissingEntry:
                     continue
                 copy_notebook_results(notebook, into)
-            copy.flagged = submission.flagged
             merged.append(student.id)
         target.db.commit()
     return merged
