@@ -112,30 +112,59 @@ def reset_artifacts(root: Path) -> Path:
     return artifacts_dir(root)
 
 
-#: Size of each svg/canvas inside an element, measured where the browser laid it out.
-DRAWN_SIZES_JS = """
+#: For each svg/canvas inside an element: its laid-out size, and for an SVG the texts that fall outside
+#: it (cut off) or an axis title lying over its own tick labels. Both happen when the kernel measured
+#: text in one font and the browser draws it in a wider one.
+DRAWN_JS = """
 element => {
   element.scrollIntoView({block: 'center'});
+  const visible = node => node.textContent.trim() && getComputedStyle(node).opacity !== '0';
+  const area = (a, b) => Math.max(0, Math.min(a.right, b.right) - Math.max(a.left, b.left))
+                       * Math.max(0, Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top));
   return [...element.querySelectorAll('svg, canvas')].map(node => {
     const box = node.getBoundingClientRect();
-    return {tag: node.tagName.toLowerCase(), width: box.width, height: box.height,
-            children: node.childElementCount};
+    const report = {tag: node.tagName.toLowerCase(), width: box.width, height: box.height,
+                    children: node.childElementCount, outside: [], overlaps: []};
+    if (report.tag !== 'svg') return report;
+    for (const text of [...node.querySelectorAll('text')].filter(visible)) {
+      const r = text.getBoundingClientRect();
+      if (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1)
+        report.outside.push(text.textContent.trim());
+    }
+    for (const axis of node.querySelectorAll('g.role-axis')) {
+      const labels = [...axis.querySelectorAll('.role-axis-label text')].filter(visible);
+      for (const title of [...axis.querySelectorAll('.role-axis-title text')].filter(visible)) {
+        const t = title.getBoundingClientRect();
+        const hit = labels.find(label => area(t, label.getBoundingClientRect()) > 1);
+        if (hit) report.overlaps.push(`${title.textContent.trim()} / ${hit.textContent.trim()}`);
+      }
+    }
+    return report;
   });
 }
 """
 
 
 def drawing_problem(output) -> str | None:
-    """Why the chart in this output element is not drawn (None if an svg or canvas has a real size).
+    """Why the chart in this output element is not drawn whole (None if it is).
 
-    The element is scrolled into view first: JupyterLab skips laying out cells
-    that are off-screen, and a person only judges a chart they have scrolled to.
+    Drawn: an svg or canvas with a real size and content. Whole: no text of the
+    chart cut off at its edge, and no axis title drawn over its tick labels. The
+    element is scrolled into view first: JupyterLab skips laying out off-screen
+    cells, and a person only judges a chart they have scrolled to.
     """
-    sizes = output.evaluate(DRAWN_SIZES_JS)
-    if not sizes:
+    reports = output.evaluate(DRAWN_JS)
+    if not reports:
         return "no <svg> or <canvas> in the output"
-    if not any(size["width"] > 0 and size["height"] > 0 for size in sizes):
-        return f"every <svg>/<canvas> has zero size: {sizes}"
-    if not any(size["tag"] == "canvas" or size["children"] > 0 for size in sizes):
+    drawn = [r for r in reports if r["width"] > 0 and r["height"] > 0]
+    if not drawn:
+        return f"every <svg>/<canvas> has zero size: {[(r['width'], r['height']) for r in reports]}"
+    if not any(r["tag"] == "canvas" or r["children"] > 0 for r in drawn):
         return "the <svg> is empty"
+    outside = [text for r in drawn for text in r["outside"]]
+    if outside:
+        return f"text cut off at the chart's edge: {outside}"
+    overlaps = [pair for r in drawn for pair in r["overlaps"]]
+    if overlaps:
+        return f"axis title drawn over its tick labels: {overlaps}"
     return None
