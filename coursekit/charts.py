@@ -40,8 +40,8 @@ OKABE_ITO = [
     "#000000",  # black
 ]
 #: The kernel lays text out in the first of these fonts that vl-convert finds (it always has its own
-#: Liberation Sans); the browser draws it in the first one it has. If they differ in width, titles are
-#: cut off and axis titles land on tick labels. Naming DejaVu Sans first (the one font nearly every
+#: Liberation Sans); the browser draws it in the first one it has. If the browser's is wider, titles are
+#: cut off at the chart's edge and axis titles crowd their labels. Naming DejaVu Sans first (the one font nearly every
 #: Linux machine has, and often the only one) makes a Linux kernel and a Linux browser agree; without
 #: it both sides fall to Liberation Sans or Arial, which share their metrics. The old stack began with
 #: Helvetica and Arial, which a bare Linux machine lacks: vl-convert then measured in Liberation Sans
