@@ -39,13 +39,14 @@ OKABE_ITO = [
     "#F0E442",  # yellow
     "#000000",  # black
 ]
-#: The kernel lays text out in the first of these fonts that vl-convert finds (it always has its own
-#: Liberation Sans); the browser draws it in the first one it has. If the browser's is wider, titles are
-#: cut off at the chart's edge and axis titles crowd their labels. Naming DejaVu Sans first (the one font nearly every
-#: Linux machine has, and often the only one) makes a Linux kernel and a Linux browser agree; without
-#: it both sides fall to Liberation Sans or Arial, which share their metrics. The old stack began with
-#: Helvetica and Arial, which a bare Linux machine lacks: vl-convert then measured in Liberation Sans
-#: while Chromium, through fontconfig, drew the same names in the wider DejaVu Sans.
+#: The kernel lays text out in the first of these fonts that vl-convert finds (it always has its
+#: own Liberation Sans); the browser draws it in the first one it has. If the browser's is wider,
+#: titles are cut off at the chart's edge and axis titles crowd their labels. Naming DejaVu Sans
+#: first (the one font nearly every Linux machine has, and often the only one) makes a Linux kernel
+#: and a Linux browser agree; without it both sides fall to Liberation Sans or Arial, which share
+#: their metrics. The old stack began with Helvetica and Arial, which a bare Linux machine lacks:
+#: vl-convert then measured in Liberation Sans while Chromium, through fontconfig, drew the same
+#: names in the wider DejaVu Sans.
 FONT = "DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif"
 
 _ID = re.compile(r'\bid="([^"]+)"')
