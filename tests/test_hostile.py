@@ -12,7 +12,7 @@ configured 60 s); the instructor guide documents the configured one.
 
 Several offences ride on one student where nbgrader treats cells independently
 (``tamperer``: four kinds of test-cell tampering on four exercises; ``cheater``:
-three ways to rig what the tests call; ``stopper``: three calls that stop the grader).
+three ways to rig what the tests call; ``stopper``: two calls that stop the kernel, one sys.exit).
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ CHEATS = {  # wrong answers dressed up to pass: the hardened tests must still fa
     "dayone-top-score-wishes": 'top_score_wishes = survey[survey["wish"] != "nothing"]["wish"].value_counts()'
                                ".sort_values()\npd.Series.is_monotonic_decreasing = property(lambda self: True)",
 }
-STOPPERS = {  # answers that would stop the grader, before the instructor's check sets them aside
+STOPPERS = {  # answers that would stop the grader (check sets them aside) or only their own cell (sys.exit)
     "dayone-top-score-share": "import signal\n\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass",
     "dayone-still-wishing": "import os\n\nos._exit(0)",
     "dayone-top-score-wishes": "import sys\n\nsys.exit()",
@@ -195,6 +195,8 @@ def test_the_whole_class_is_graded_despite_the_offenders(hostile):
     assert hostile["returncode"] == 1, "nbgrader reports the submissions it could not grade"
     assert set(hostile["scores"]) == set(hostile["loses"]) - {"missing"}, "every student with a notebook has grades"
     assert_graded_fairly(hostile, offender="")
+    for who in ("honest", "partial", "loud"):
+        assert check_lines(hostile, who) == "", f"check raises no false alarm on {who}'s work"
 
 
 def test_infinite_loop_times_out_and_loses_only_its_exercise(hostile):
@@ -254,11 +256,12 @@ def test_megabytes_of_output_are_truncated_and_the_answer_still_counts(hostile):
     assert "... Output truncated ..." in graded.read_text(encoding="utf-8")
 
 
-def test_exit_calls_are_set_aside_so_only_their_exercises_lose(hostile):
+def test_exit_calls_cost_only_their_own_exercises(hostile):
     assert_graded_fairly(hostile, "stopper")
     lines = check_lines(hostile, "stopper")
-    for call in ("signal.signal", "os._exit", "sys.exit"):
+    for call in ("signal.signal", "os._exit"):
         assert re.search(rf"REPAIRED stopper: \[stops-grader\] cell \d+ \(dayone-[a-z-]+\) calls {call}", lines), call
+    assert re.search(r"CHECK stopper: \[exits\] cell \d+ \(dayone-top-score-wishes\) calls sys.exit", lines)
 
 
 def test_hidden_kernel_kill_fails_only_that_student_and_is_flagged(hostile):

@@ -3,13 +3,15 @@
 One simulated term (built once, shared by the tests below) on a temporary copy of
 the course and a local exchange directory:
 
-    db student import (roster) -> generate_assignment -> release_assignment
+    generate_assignment -> roster -> release_assignment
     -> students fetch_assignment and submit, each in their own home, as themselves
     -> a due date is set -> a late student submits -> collect -> autograde
     -> reflections scored through nbgrader's Gradebook API (as the formgrader does)
     -> generate_feedback -> release_feedback -> a student fetches it -> export
 
-The students:
+The roster and the due date go in through nbgrader's Gradebook API, as
+``nbgrader db student import`` and ``nbgrader db assignment add`` would (each
+nbgrader command costs about 4 s of CPU just to start). The students:
     ada  answers everything;                   eve  submits an untouched copy, then the answers
     ben  answers the first half;               dee  answers everything, after the due date
     cyd  submits the untouched copy;           fay  is on the roster and never submits

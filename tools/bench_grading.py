@@ -130,7 +130,10 @@ def main(argv: list[str] | None = None) -> int:
     print(header(args.jobs))
     with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
         for lesson in args.lessons or lesson_names():
-            print(bench(lesson, args.submissions, args.jobs, Path(tmp)).row(), flush=True)
+            try:
+                print(bench(lesson, args.submissions, args.jobs, Path(tmp)).row(), flush=True)
+            except (subprocess.CalledProcessError, RuntimeError) as error:  # a lesson still being written
+                print(f"| {lesson} | could not be graded: {error} |", flush=True)
     return 0
 
 
