@@ -13,11 +13,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from lab_browser import RequestLog, chromium, in_ci, missing_browser, reset_artifacts, watch_requests
-from lab_feedback import FEEDBACK_FIXTURE, lessons_needing_feedback, start_grading
+from lab_browser import (
+    PlaywrightError,
+    RequestLog,
+    artifacts_dir,
+    chromium,
+    in_ci,
+    missing_browser,
+    watch_requests,
+)
+from lab_feedback import FEEDBACK_FIXTURE, course_with_submissions, grade_with_feedback, lessons_needing_feedback
+from lab_notebook import close_all_tabs, open_lab
 from lab_server import LabServer, running_lab
 from support import ROOT, copy_course
 
@@ -55,8 +65,9 @@ def browser_available() -> None:
 
 @pytest.fixture(scope="session")
 def artifacts(browser_available) -> Path:
-    """test-artifacts/browser/, emptied once per session."""
-    return reset_artifacts(ROOT)
+    """test-artifacts/browser/: each test overwrites its own screenshots (never the whole folder, which
+    another run of the suite may be writing at the same time)."""
+    return artifacts_dir(ROOT)
 
 
 @pytest.fixture(scope="session")
@@ -80,6 +91,15 @@ def offsite(page) -> RequestLog:
     return watch_requests(page)
 
 
+@dataclass
+class LabTab:
+    """The session's JupyterLab tab, and the off-machine requests it made during the current test."""
+
+    page: object
+    requests: RequestLog
+    lab: LabServer
+
+
 @pytest.fixture(scope="session")
 def lab_course(browser_available, tmp_path_factory) -> Path:
     """A throwaway copy of the course, which the session's JupyterLab serves."""
@@ -93,19 +113,46 @@ def lab(lab_course, tmp_path_factory) -> Iterator[LabServer]:
         yield server
 
 
-@pytest.fixture(scope="session", autouse=True)
-def feedback_grading(request, tmp_path_factory) -> Iterator[dict[str, Future]]:
-    """Start grading the lessons the feedback tests need, one nbgrader job at a time, in the background.
+@pytest.fixture(scope="session")
+def lab_session_tab(browser, lab) -> Iterator[LabTab]:
+    """One tab with JupyterLab loaded once: loading it again for every notebook costs ~8 s a test."""
+    tab = browser.new_page()
+    requests = watch_requests(tab)
+    open_lab(tab, lab)
+    yield LabTab(page=tab, requests=requests, lab=lab)
+    tab.close()
 
-    Autouse, so it starts with the first test of this folder; the feedback tests wait for it.
-    Nothing is graded when no feedback test is selected or the browser is missing.
+
+@pytest.fixture()
+def lab_tab(lab_session_tab) -> Iterator[LabTab]:
+    """The session's JupyterLab tab, its request log emptied; every tab inside it closed after the test.
+
+    If closing fails (a dialog left open by a failed test), JupyterLab is loaded afresh so
+    that the next test starts clean.
+    """
+    lab_session_tab.requests.urls.clear()
+    yield lab_session_tab
+    try:
+        close_all_tabs(lab_session_tab.page)
+    except PlaywrightError:
+        open_lab(lab_session_tab.page, lab_session_tab.lab)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def feedback_grading(request, tmp_path_factory) -> Iterator[Future | None]:
+    """Start grading the lessons the feedback tests need, in a background thread.
+
+    Autouse, so it starts with the first test of this folder; the feedback tests (run
+    last, see above) wait for it. Nothing is graded when no feedback test is selected
+    or the browser is missing.
     """
     lessons = lessons_needing_feedback(request.session.items)
     if not lessons or missing_browser():
-        yield {}
+        yield None
         return
+    course = course_with_submissions(tmp_path_factory.mktemp("feedback") / "course", lessons)
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nbgrader")
     try:
-        yield start_grading(lessons, tmp_path_factory.mktemp("feedback"), pool)
+        yield pool.submit(grade_with_feedback, course)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

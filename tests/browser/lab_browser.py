@@ -10,12 +10,16 @@ never downloads a browser here: it drives ``/usr/bin/chromium``.
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
+
+try:
+    from playwright.sync_api import Error as PlaywrightError
+except ImportError:  # reported by missing_browser(); the tests then skip or fail with the reason
+    PlaywrightError = RuntimeError
 
 CHROMIUM = Path("/usr/bin/chromium")
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
@@ -104,12 +108,6 @@ def artifacts_dir(root: Path) -> Path:
     folder = root / "test-artifacts" / "browser"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-def reset_artifacts(root: Path) -> Path:
-    """Empty the screenshot folder, so what is there after a run is from that run."""
-    shutil.rmtree(root / "test-artifacts" / "browser", ignore_errors=True)
-    return artifacts_dir(root)
 
 
 #: For each svg/canvas inside an element: its laid-out size and, for an SVG, the texts that stick out

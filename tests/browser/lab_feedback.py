@@ -1,33 +1,73 @@
-"""Graded courses for the feedback test, graded in the background while the browser tests run.
+"""A graded course for the feedback test, graded in the background while the browser tests run.
 
-Why in the background: grading a lesson with the real nbgrader (generate, autograde,
-generate feedback) takes about 20 s of one core, and the JupyterLab tests spend
-much of their time waiting on one kernel. Running one nbgrader job at a time beside
-them keeps the suite inside its time budget on two cores without starving the browser.
+Why like this: grading with the real nbgrader (generate, autograde, generate feedback)
+costs mostly Python start-up and gradebook set-up, so one course holds every selected
+lesson and each step runs once for all of them (nbgrader reads the assignment name as
+a glob: "*"). It runs in a background thread from the first test of the folder on,
+beside the JupyterLab tests, which spend much of their time waiting on a kernel.
 """
 
 from __future__ import annotations
 
 import shutil
-from concurrent.futures import Future, ThreadPoolExecutor
+import subprocess
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from support import copy_course, run_nbgrader
+from notebooks import venv_env
+from support import ROOT
 
 STUDENT = "worked-solution"
 FEEDBACK_FIXTURE = "graded_course"  # the fixture of the feedback tests, which marks them
+STEP_TIMEOUT = 900.0
+STEPS = (("generate_assignment", "*", "--force"), ("autograde", "*", "--force"), ("generate_feedback", "*", "--force"))
 
 
-def grade_with_feedback(course: Path, lesson: str) -> Path:
-    """Generate, submit the solution as a student, autograde, and write feedback; return the course."""
-    run_nbgrader(course, "generate_assignment", lesson, "--force")
-    submitted = course / "submitted" / STUDENT / lesson
-    submitted.mkdir(parents=True)
-    shutil.copy2(course / "solutions" / lesson / f"{lesson}.ipynb", submitted)
-    run_nbgrader(course, "autograde", lesson, "--force")
-    run_nbgrader(course, "generate_feedback", lesson, "--force")
-    return course
+@dataclass
+class GradedCourse:
+    """Where the course was graded, and what nbgrader said (for the failure message of a test)."""
+
+    root: Path
+    log: str
+
+    def autograded(self, lesson: str) -> Path:
+        return self.root / "autograded" / STUDENT / lesson / f"{lesson}.ipynb"
+
+    def feedback(self, lesson: str) -> Path:
+        return self.root / "feedback" / STUDENT / lesson / f"{lesson}.html"
+
+
+def course_with_submissions(destination: Path, lessons: list[str]) -> Path:
+    """A course holding only ``lessons`` (so "*" means them), each solution submitted by one student."""
+    destination.mkdir(parents=True)
+    shutil.copytree(ROOT / "datasets", destination / "datasets")
+    shutil.copy2(ROOT / "nbgrader_config.py", destination / "nbgrader_config.py")
+    for lesson in lessons:
+        shutil.copytree(ROOT / "solutions" / lesson, destination / "solutions" / lesson)
+        submitted = destination / "submitted" / STUDENT / lesson
+        submitted.mkdir(parents=True)
+        shutil.copy2(ROOT / "solutions" / lesson / f"{lesson}.ipynb", submitted)
+    return destination
+
+
+def grade_with_feedback(course: Path) -> GradedCourse:
+    """Run nbgrader's three steps over every lesson of ``course``; stop at the first step that fails."""
+    log = []
+    for step in STEPS:
+        result = subprocess.run(
+            [sys.executable, "-m", "nbgrader", *step],
+            cwd=course,
+            capture_output=True,
+            text=True,
+            env=venv_env(),
+            timeout=STEP_TIMEOUT,
+        )
+        log.append(f"$ nbgrader {' '.join(step)}  (exit {result.returncode})\n{result.stderr[-3000:]}")
+        if result.returncode != 0:
+            break
+    return GradedCourse(root=course, log="\n".join(log))
 
 
 def lessons_needing_feedback(items: list[pytest.Item]) -> list[str]:
@@ -38,8 +78,3 @@ def lessons_needing_feedback(items: list[pytest.Item]) -> list[str]:
         if FEEDBACK_FIXTURE in getattr(item, "fixturenames", ()) and callspec is not None:
             found.add(callspec.params["lesson"])
     return sorted(found)
-
-
-def start_grading(lessons: list[str], scratch: Path, pool: ThreadPoolExecutor) -> dict[str, Future]:
-    """Queue one throwaway course per lesson for grading; the futures resolve to the graded courses."""
-    return {lesson: pool.submit(grade_with_feedback, copy_course(scratch / lesson), lesson) for lesson in lessons}

@@ -27,8 +27,8 @@ ALTAIR_TEXT = re.compile(r"^(<Altair chart\b|<VegaLite \d+ object>|<Vega \d+ obj
 VEGA_MIME = re.compile(r"^application/vnd\.vega(lite)?\.v\d+[.+]json$")
 
 KERNEL_STATUS = '.jp-StatusBar-TextItem[title^="Change kernel"]'
-#: The notebook. Each test opens a page with a reset workspace and checks that exactly one notebook is
-#: open: JupyterLab otherwise restores the tabs of earlier tests, whose cells share the same indices.
+#: The notebook. Each test closes every tab when it ends, and the next checks that exactly one notebook
+#: is open: cells of two notebooks would share the same indices.
 NOTEBOOK = ".jp-NotebookPanel .jp-Notebook"
 
 KERNEL_IDLE_JS = f"""
@@ -129,16 +129,38 @@ class OpenNotebook:
         )
 
 
-def open_notebook(page, lab: LabServer, root: Path, relative: str) -> OpenNotebook:
-    """Open ``relative`` (under the server's root) in JupyterLab; return once its kernel is idle."""
+def open_lab(page, lab: LabServer) -> None:
+    """Load JupyterLab in ``page`` with a reset workspace (no tabs restored from an earlier visit)."""
+    page.goto(lab.page("/lab") + "&reset")
+    page.get_by_role("menuitem", name="File", exact=True).wait_for(timeout=OPEN_TIMEOUT_MS)
+
+
+def open_notebook(page, root: Path, relative: str) -> OpenNotebook:
+    """File > Open from Path… ``relative`` (under the server's root); return once its kernel is idle."""
     file = root / relative
     cell_count = len(nbformat.read(file, as_version=4).cells)
-    page.goto(lab.page(f"/lab/tree/{relative}") + "&reset")  # a clean workspace: no tabs left from other tests
+    menu(page, "File", "Open from Path…")
+    path_field = page.locator(".jp-Dialog input")
+    path_field.fill(relative)
+    path_field.press("Enter")
     page.wait_for_function(CELLS_SHOWN_JS, arg=cell_count, timeout=OPEN_TIMEOUT_MS)
     page.wait_for_function(KERNEL_IDLE_JS, timeout=OPEN_TIMEOUT_MS)
     open_panels = page.locator(".jp-NotebookPanel").count()
     assert open_panels == 1, f"expected only {relative} open in JupyterLab, found {open_panels} notebooks"
     return OpenNotebook(page=page, file=file, cell_count=cell_count)
+
+
+def close_all_tabs(page) -> None:
+    """Save what is unsaved, then File > Close All Tabs, and wait until no notebook is open.
+
+    Saving first keeps JupyterLab from asking whether to discard changes; the files
+    are the throwaway course's.
+    """
+    if page.locator(DIRTY_TAB).count():
+        page.keyboard.press("Control+s")
+        page.locator(DIRTY_TAB).first.wait_for(state="detached", timeout=SAVE_TIMEOUT * 1000)
+    menu(page, "File", "Close All Tabs")
+    page.locator(".jp-NotebookPanel").first.wait_for(state="detached", timeout=OPEN_TIMEOUT_MS)
 
 
 def run_all(notebook: OpenNotebook) -> None:

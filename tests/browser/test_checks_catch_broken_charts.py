@@ -20,18 +20,19 @@ CELLS = [
 ]
 
 
-def test_a_chart_that_needs_the_internet_is_caught(lab, lab_course, page, offsite):
+def test_a_chart_that_needs_the_internet_is_caught(lab_tab, lab_course):
     relative = "browser-self-check/two-charts.ipynb"
     (lab_course / relative).parent.mkdir(exist_ok=True)
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in CELLS])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
     nbformat.write(nb, lab_course / relative)
 
-    notebook = open_notebook(page, lab, lab_course, relative)
+    notebook = open_notebook(lab_tab.page, lab_course, relative)
     run_all(notebook)
     ran = save(notebook)
 
     assert chart_outputs(ran) == [(1, 0), (2, 0)], "both charts are counted, whatever their renderer"
     assert drawing_problem(notebook.output(1, 0)) is not None, "the CDN chart is blank offline and must be caught"
     assert drawing_problem(notebook.output(2, 0)) is None, "the course's SVG chart draws"
-    assert any("vega" in url for url in offsite.urls), f"the CDN requests were not recorded: {offsite.urls}"
+    offsite = lab_tab.requests.urls
+    assert any("vega" in url for url in offsite), f"the CDN requests were not recorded: {offsite}"

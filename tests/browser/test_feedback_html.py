@@ -1,21 +1,19 @@
 """nbgrader's feedback HTML, opened in Chromium with the network off: every chart has drawn.
 
 Feedback is what a student reads after grading, often offline or on a school
-network. For each lesson, a throwaway course grades the worked solution with
-the real ``nbgrader autograde`` and writes feedback with ``nbgrader
-generate_feedback`` (in the background, see lab_feedback.py); the page is then
-opened from disk with the browser offline.
+network. A throwaway course grades each lesson's worked solution, submitted by one
+student, with the real ``nbgrader autograde`` and writes feedback with ``nbgrader
+generate_feedback`` (in the background, see lab_feedback.py); each lesson's page
+is then opened from disk with the browser offline.
 The charts expected are the chart outputs of the autograded notebook itself.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import nbformat
 import pytest
 from lab_browser import drawing_problem
-from lab_feedback import STUDENT
+from lab_feedback import GradedCourse
 from lab_notebook import chart_outputs, errors_by_cell
 from support import LESSONS
 
@@ -26,9 +24,9 @@ GRADING_TIMEOUT = 900.0
 
 
 @pytest.fixture()
-def graded_course(feedback_grading, browser_available, lesson) -> Path:
-    """This lesson's graded course, once its grading (started with the session) has finished."""
-    return feedback_grading[lesson].result(timeout=GRADING_TIMEOUT)
+def graded_course(feedback_grading, browser_available, lesson) -> GradedCourse:
+    """The course graded in the background since the session began, once nbgrader has finished."""
+    return feedback_grading.result(timeout=GRADING_TIMEOUT)
 
 
 def chart_problems(lesson: str, page, graded: nbformat.NotebookNode) -> list[str]:
@@ -46,9 +44,9 @@ def chart_problems(lesson: str, page, graded: nbformat.NotebookNode) -> list[str
 
 @pytest.mark.parametrize("lesson", LESSONS)
 def test_feedback_html_draws_every_chart_offline(lesson, graded_course, browser, page, offsite, artifacts):
-    course = graded_course
-    graded = nbformat.read(course / "autograded" / STUDENT / lesson / f"{lesson}.ipynb", as_version=4)
-    feedback = course / "feedback" / STUDENT / lesson / f"{lesson}.html"
+    feedback = graded_course.feedback(lesson)
+    assert feedback.is_file(), f"{lesson}: nbgrader wrote no feedback:\n{graded_course.log}"
+    graded = nbformat.read(graded_course.autograded(lesson), as_version=4)
     assert not errors_by_cell(graded), f"{lesson}: the graded solution shows errors: {errors_by_cell(graded)}"
 
     browser.set_offline(True)

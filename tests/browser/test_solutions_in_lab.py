@@ -16,8 +16,8 @@ from support import LESSONS
 
 
 @pytest.mark.parametrize("lesson", LESSONS)
-def test_solution_runs_in_jupyterlab_and_every_chart_draws(lesson, lab, lab_course, page, offsite, artifacts):
-    notebook = open_notebook(page, lab, lab_course, f"solutions/{lesson}/{lesson}.ipynb")
+def test_solution_runs_in_jupyterlab_and_every_chart_draws(lesson, lab_tab, lab_course, artifacts):
+    notebook = open_notebook(lab_tab.page, lab_course, f"solutions/{lesson}/{lesson}.ipynb")
     run_all(notebook)
     ran = save(notebook)
 
@@ -30,12 +30,13 @@ def test_solution_runs_in_jupyterlab_and_every_chart_draws(lesson, lab, lab_cour
         shot = artifacts / f"{lesson}-cell{cell_index:03d}-chart{output_index}.png"
         if problem:
             problems.append(f"{lesson}: cell {cell_index}, chart output {output_index}: {problem} (see {shot.name})")
-            page.screenshot(path=shot)
+            lab_tab.page.screenshot(path=shot)
         else:
             output.screenshot(path=shot)
     if charts:
         notebook.output(*charts[0]).scroll_into_view_if_needed()
-    page.screenshot(path=artifacts / f"{lesson}.png")
+    lab_tab.page.screenshot(path=artifacts / f"{lesson}.png")
 
-    assert not offsite.urls, f"{lesson}: the page asked for something outside this machine: {offsite.urls}"
+    offsite = lab_tab.requests.urls
+    assert not offsite, f"{lesson}: the page asked for something outside this machine: {offsite}"
     assert not problems, "\n".join(problems)

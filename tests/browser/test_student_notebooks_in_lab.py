@@ -59,18 +59,19 @@ def metadata_problems(lesson: str, original: nbformat.NotebookNode, saved: nbfor
 
 
 @pytest.mark.parametrize("lesson", released_lessons())
-def test_student_notebook_works_in_jupyterlab(lesson, lab, lab_course, page, offsite, artifacts):
+def test_student_notebook_works_in_jupyterlab(lesson, lab_tab, lab_course, artifacts):
     relative = f"lessons/{lesson}/{lesson}.ipynb"
     original = nbformat.read(lab_course / relative, as_version=4)
-    notebook = open_notebook(page, lab, lab_course, relative)
+    notebook = open_notebook(lab_tab.page, lab_course, relative)
     run_all_past_errors(notebook)
     saved = save(notebook)
-    page.screenshot(path=artifacts / f"student-{lesson}.png")
+    lab_tab.page.screenshot(path=artifacts / f"student-{lesson}.png")
 
     problems = run_problems(lesson, saved) + metadata_problems(lesson, original, saved)
     for cell_index, output_index in chart_outputs(saved):
         problem = drawing_problem(notebook.output(cell_index, output_index))
         if problem:
             problems.append(f"{lesson}: cell {cell_index}, chart output {output_index}: {problem}")
-    assert not offsite.urls, f"{lesson}: the page asked for something outside this machine: {offsite.urls}"
+    offsite = lab_tab.requests.urls
+    assert not offsite, f"{lesson}: the page asked for something outside this machine: {offsite}"
     assert not problems, "\n".join(problems)
