@@ -7,15 +7,15 @@ the course's config maps nbgrader's source folder onto solutions/.
 
 from __future__ import annotations
 
+from lab_notebook import menu
 from support import LESSONS
 
 FORMGRADER_TIMEOUT_MS = 60_000
 
 
-def test_formgrader_in_jupyterlab_lists_every_lesson(lab, page, offsite, artifacts):
-    page.goto(lab.page("/lab") + "&reset")
-    page.get_by_role("menuitem", name="Nbgrader", exact=True).click()
-    page.get_by_role("menuitem", name="Formgrader", exact=True).click()
+def test_formgrader_in_jupyterlab_lists_every_lesson(lab_tab, artifacts):
+    page = lab_tab.page
+    menu(page, "Nbgrader", "Formgrader")
 
     formgrader = page.frame_locator("iframe[src*='formgrader']")
     names = formgrader.locator("#main-table td.name")
@@ -25,4 +25,5 @@ def test_formgrader_in_jupyterlab_lists_every_lesson(lab, page, offsite, artifac
 
     missing = sorted(set(LESSONS) - listed)
     assert not missing, f"the formgrader does not list {missing}; it lists {sorted(listed)}"
-    assert not offsite.urls, f"the formgrader asked for something outside this machine: {offsite.urls}"
+    offsite = lab_tab.requests.urls
+    assert not offsite, f"the formgrader asked for something outside this machine: {offsite}"
