@@ -28,7 +28,7 @@ def copy_course(destination: Path) -> Path:
     return destination
 
 
-def run_nbgrader(course: Path, *args: str, timeout: float = 900) -> subprocess.CompletedProcess:
+def run_nbgrader(course: Path, *args: str, timeout: float = 1800) -> subprocess.CompletedProcess:
     """Run a real ``nbgrader`` command in ``course``; fail the test with its log if it fails."""
     result = subprocess.run(
         [sys.executable, "-m", "nbgrader", *args],
