@@ -1,8 +1,9 @@
 """Fixtures of the browser suite: one headless Chromium and one JupyterLab for the session.
 
-Why session-wide: starting JupyterLab takes about 10 s and Chromium about 2 s on
-this 2-core machine; starting them once keeps the whole suite inside its time
-budget. Each test opens its own page and shuts down the kernels it started.
+Why session-wide: starting JupyterLab takes about 10 s, Chromium about 2 s and
+loading JupyterLab's page about 8 s on this 2-core machine; doing each once keeps
+the whole suite inside its time budget. The notebook tests share one JupyterLab tab
+and close every tab in it after each test; the kernels stop with the server.
 
 Without Chromium the suite skips with the reason on a developer machine and
 fails in CI (CI=true), where .ci/run installs it: a missing browser must never

@@ -38,7 +38,7 @@ T = TypeVar("T")
 def wait_for(condition: Callable[[], T | None], timeout: float, what: str, interval: float = 0.2) -> T:
     """Poll ``condition`` until it returns something truthy, or fail after ``timeout`` seconds.
 
-    The only waiting primitive of this suite outside Playwright's own: every wait names
+    The suite's one polling loop (Playwright's waits cover the page): every wait names
     what it waits for, so a timeout says what never happened.
     """
     deadline = time.monotonic() + timeout
