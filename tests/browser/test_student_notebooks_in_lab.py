@@ -19,7 +19,15 @@ from __future__ import annotations
 import nbformat
 import pytest
 from lab_browser import drawing_problem
-from lab_notebook import chart_outputs, errors_by_cell, open_notebook, run_all, run_all_past_errors, save
+from lab_notebook import (
+    chart_outputs,
+    errors_by_cell,
+    open_notebook,
+    run_all,
+    run_all_past_errors,
+    save,
+    unexecuted_cells,
+)
 from nbgrader.utils import compute_checksum
 from notebooks import nbgrader_cells
 from support import LESSONS, ROOT
@@ -114,6 +122,7 @@ def test_student_notebook_runs_with_only_the_stubs_failing(lesson, lab_tab, lab_
     lab_tab.page.screenshot(path=artifacts / f"student-{lesson}.png")
 
     problems = run_problems(lesson, saved) + metadata_problems(lesson, original, saved)
+    problems += [f"{lesson}: cell {index} never ran" for index in unexecuted_cells(saved)]
     check(lesson, lab_tab, problems + chart_problems(lesson, notebook, saved))
 
 
