@@ -4,7 +4,8 @@ Everything here drives the real tools: ``nbgrader`` commands as subprocesses, th
 real exchange directory, and students who are separate processes with their own
 home directories and their own OS user names. nbgrader's exchange takes the student
 id from the operating system (``pwd.getpwuid(os.getuid())``), not from ``$USER``,
-so each student command runs in a private mount namespace (``unshare``) in which
+so each student command runs in its own user and mount namespace (``unshare --user
+--map-root-user --mount``, allowed to ordinary users on current Linux) in which
 ``/etc/passwd`` is a one-line file naming that student: nbgrader sees the student,
 and nothing on the machine changes.
 
@@ -103,7 +104,8 @@ def as_os_user(student: str, home: Path) -> list[str]:
     passwd = home.parent / f".passwd-{student}"
     passwd.write_text(f"{student}:x:0:0:{student}:{home}:/bin/sh\n", encoding="utf-8")
     script = 'mount --bind "$0" /etc/passwd && exec "$@"'
-    return ["unshare", "--mount", "--propagation", "private", "sh", "-c", script, str(passwd)]
+    return ["unshare", "--user", "--map-root-user", "--mount", "--propagation", "private",
+            "sh", "-c", script, str(passwd)]
 
 
 def student(course: Course, name: str, *args: str) -> subprocess.CompletedProcess:
