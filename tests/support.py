@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from notebooks import lesson_names, venv_env
+from notebooks import copy_course, lesson_names, venv_env  # noqa: F401 (copy_course is used by the tests through support)
 
 ROOT = Path(__file__).resolve().parent.parent
 
 LESSONS = lesson_names(ROOT)
-COURSE_PARTS = ("solutions", "lessons", "datasets", "nbgrader_config.py")
-
-
-def copy_course(destination: Path) -> Path:
-    """A throwaway copy of what an instructor's course folder holds."""
-    destination.mkdir(parents=True, exist_ok=True)
-    for part in COURSE_PARTS:
-        source = ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, destination / part)
-        else:
-            shutil.copy2(source, destination / part)
-    return destination
 
 
 def run_nbgrader(course: Path, *args: str, timeout: float = 1800) -> subprocess.CompletedProcess:

@@ -30,9 +30,7 @@ import nbformat
 from nbclient import NotebookClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from notebooks import ROOT, lesson_names, venv_env  # noqa: E402
-
-COURSE_PARTS = ("solutions", "lessons", "datasets", "nbgrader_config.py")
+from notebooks import ROOT, copy_course, lesson_names, venv_env  # noqa: E402
 
 
 @dataclass
@@ -62,17 +60,6 @@ def header(jobs: int) -> str:
         head += f" s / submission on {jobs} cores | speed-up |"
         rule += "---|---|"
     return f"{head}\n{rule}"
-
-
-def copy_course(destination: Path) -> Path:
-    destination.mkdir(parents=True)
-    for part in COURSE_PARTS:
-        source = ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, destination / part)
-        else:
-            shutil.copy2(source, destination / part)
-    return destination
 
 
 def nbgrader(course: Path, *args: str) -> float:

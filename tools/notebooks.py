@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,22 @@ def venv_env(**extra: str) -> dict[str, str]:
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     env.update(extra)
     return env
+
+
+#: What an instructor's course folder holds, as far as nbgrader and the lessons need.
+COURSE_PARTS = ("solutions", "lessons", "datasets", "nbgrader_config.py")
+
+
+def copy_course(destination: Path) -> Path:
+    """A throwaway copy of the course, for grading runs that must not touch the repository."""
+    destination.mkdir(parents=True, exist_ok=True)
+    for part in COURSE_PARTS:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, destination / part)
+        else:
+            shutil.copy2(source, destination / part)
+    return destination
 
 
 def lesson_names(root: Path = ROOT) -> list[str]:
