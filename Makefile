@@ -1,8 +1,9 @@
 # Customer Obsession: one command to open the course, one to test it.
 #   make lab    set up .venv/ (first time only) and open JupyterLab on lessons/
 #   make test   set up .venv/ (first time only) and run the whole test suite
-# Other targets: make data (rewrite datasets/), make lessons (regenerate
-# lessons/ from solutions/ with nbgrader), make lint, make bench.
+# Other targets: make test-fast (all but real grading and the browser), make data
+# (rewrite datasets/), make lessons (regenerate lessons/ from solutions/ with
+# nbgrader), make format, make lint, make hooks (pre-commit), make bench.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -13,7 +14,7 @@ PORT   ?= 8888
 LAB_ARGS ?=
 export PATH := $(BIN):$(PATH)
 
-.PHONY: lab test data lessons lint format bench venv clean
+.PHONY: lab test test-fast data lessons lint format hooks bench venv clean
 
 venv: $(STAMP)
 
@@ -31,20 +32,30 @@ lab: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# For authors: everything except real nbgrader grading and the browser (under 2 minutes).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow and not browser" $(PYTEST_ARGS)
+
 data: $(STAMP)
 	$(BIN)/python -m coursekit.build datasets
 
 lessons: $(STAMP)
-	$(BIN)/python tools/lessons.py generate
+	$(BIN)/python -m tools.lessons generate
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 format: $(STAMP)
-	$(BIN)/python tools/lessons.py normalise
+	$(BIN)/ruff format .
+	$(BIN)/python -m tools.lessons normalise
+
+# Once per clone: run ruff and the notebook normaliser on every commit (.pre-commit-config.yaml).
+hooks: $(STAMP)
+	$(BIN)/pre-commit install
 
 bench: $(STAMP)
-	$(BIN)/python tools/bench_notebooks.py
+	$(BIN)/python -m tools.bench_notebooks
 
 clean:
 	rm -rf $(VENV) gradebook.db .pytest_cache test-artifacts

@@ -1,10 +1,5 @@
-"""pytest set-up for the whole repository (tests/ and nbval's run of solutions/)."""
+"""pytest set-up for the whole repository (tests/ and nbval's run of solutions/).
 
-from __future__ import annotations
-
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent
-for folder in ("tests", "tools"):
-    sys.path.insert(0, str(ROOT / folder))
+Imports: ``tools`` is a package at the root and the test helpers live in tests/;
+both are on pytest's path through ``pythonpath`` in pyproject.toml.
+"""

@@ -7,14 +7,17 @@ Lessons import three things from here and nothing that hides what they teach:
 - ``setup_charts()`` makes Altair draw offline, in JupyterLab and in nbgrader's
   feedback HTML, with the course theme.
 - ``list_datasets()`` names what there is to load.
+- ``coursekit.checks`` is what the test cells call: charts judged on what they
+  show, units in any common form, exact values checked by fingerprint.
 
 The dataset generators live in ``coursekit.generators`` and are run by
 ``python -m coursekit.build`` (``make data``).
 """
 
+from coursekit import checks, trusted  # noqa: F401 - trusted keeps the real built-ins from the first import
 from coursekit.charts import setup_charts
 from coursekit.errors import DatasetError
 from coursekit.loading import list_datasets, load_dataset
 from coursekit.paths import find_datasets_dir
 
-__all__ = ["DatasetError", "find_datasets_dir", "list_datasets", "load_dataset", "setup_charts"]
+__all__ = ["DatasetError", "checks", "find_datasets_dir", "list_datasets", "load_dataset", "setup_charts"]

@@ -95,15 +95,11 @@ def svg_renderer(spec: dict[str, Any], **_metadata: Any) -> dict[str, str]:
         title = title.get("text")
     label = html.escape(str(description or title or "chart"), quote=True)
     caption = (
-        f'<figcaption style="font-size:0.85em;color:#444;max-width:40em">'
-        f"{html.escape(str(description))}</figcaption>"
+        f'<figcaption style="font-size:0.85em;color:#444;max-width:40em">{html.escape(str(description))}</figcaption>'
         if description
         else ""
     )
-    figure = (
-        f'<figure class="course-chart" role="img" aria-label="{label}" style="margin:0">'
-        f"{svg}{caption}</figure>"
-    )
+    figure = f'<figure class="course-chart" role="img" aria-label="{label}" style="margin:0">{svg}{caption}</figure>'
     return {"text/html": figure, "text/plain": f"<Altair chart: {label}>"}
 
 

@@ -19,8 +19,7 @@ from coursekit.paths import find_datasets_dir
 from coursekit.schema import Column, Dataset
 
 RESTORE_HINT = (
-    "To restore it, run `make data` in the course folder, or `git checkout -- datasets/` "
-    "to undo local edits."
+    "To restore it, run `make data` in the course folder, or `git checkout -- datasets/` to undo local edits."
 )
 TRUE_WORDS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 
@@ -89,9 +88,7 @@ def _read_table(dataset: Dataset, path: Path, wanted: list[str]) -> pd.DataFrame
     """
     expected = describe_columns(dataset)
     if not path.is_file():
-        raise DatasetError(
-            f"The data file {path} is missing. It should hold the columns {expected}. " + RESTORE_HINT
-        )
+        raise DatasetError(f"The data file {path} is missing. It should hold the columns {expected}. " + RESTORE_HINT)
     options = {"keep_default_na": False, "na_values": [""], "encoding": "utf-8", "index_col": False}
     numbers = {"int": "int64", "float": "float64"}
     try:
@@ -134,9 +131,7 @@ def _check_row_lengths(path: Path) -> None:
             raise ValueError("the file is empty")
         for row in reader:
             if len(row) != len(header):
-                raise ValueError(
-                    f"line {reader.line_num} has {len(row)} fields, the header has {len(header)}"
-                )
+                raise ValueError(f"line {reader.line_num} has {len(row)} fields, the header has {len(header)}")
 
 
 def _check_header(dataset: Dataset, path: Path, found: list[str]) -> None:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import csv
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -28,8 +27,10 @@ from pathlib import Path
 
 import nbformat
 from nbgrader.api import Gradebook
-from notebooks import lesson_names, nbgrader_cells, venv_env
 from support import ROOT, copy_course
+
+from tools.nbgrader_cli import run_nbgrader
+from tools.notebooks import lesson_names, nbgrader_cells
 
 COURSE_ID = "customer-obsession"
 REFLECTION_TEXT = "The customer's view, with a number from this lesson and a test I would run."
@@ -70,30 +71,20 @@ def first_lesson() -> str:
 # --- running nbgrader -------------------------------------------------------------------
 
 
-def run(cmd: list[str], cwd: Path, timeout: float = 900, **env: str) -> subprocess.CompletedProcess:
-    """Run a command with the venv on PATH; stdout and stderr together, as an instructor sees them."""
-    return subprocess.run(
-        cmd, cwd=cwd, env=venv_env(**env), timeout=timeout, text=True,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-
-
-def timed(course: Course, name: str, cmd: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess:
-    """``run``, keeping the log and the wall time under ``name`` (the benchmark notes read them)."""
+def timed(
+    course: Course, name: str, cwd: Path, *args: str, prefix: list[str] = (), **env: str
+) -> subprocess.CompletedProcess:
+    """``run_nbgrader`` (unchecked), keeping its log and wall time under ``name`` (the benchmark notes read them)."""
     started = time.perf_counter()
-    result = run(cmd, cwd=cwd, **env)
+    result = run_nbgrader(cwd, *args, check=False, timeout=900, prefix=prefix, **env)
     course.seconds[name] = course.seconds.get(name, 0.0) + time.perf_counter() - started
     course.logs[name] = result.stdout
     return result
 
 
-def nbgrader_cmd(*args: str) -> list[str]:
-    return [sys.executable, "-m", "nbgrader", *args]
-
-
 def instructor(course: Course, *args: str, check: bool = True) -> subprocess.CompletedProcess:
     """An nbgrader command run by the instructor from the course root; its log is kept by name."""
-    result = timed(course, " ".join(args), nbgrader_cmd(*args, f"--Exchange.root={course.exchange}"), course.root)
+    result = timed(course, " ".join(args), course.root, *args, f"--Exchange.root={course.exchange}")
     if check and result.returncode != 0:
         raise NbgraderFailed(f"nbgrader {' '.join(args)} exited {result.returncode}:\n{result.stdout[-6000:]}")
     return result
@@ -104,16 +95,35 @@ def as_os_user(student: str, home: Path) -> list[str]:
     passwd = home.parent / f".passwd-{student}"
     passwd.write_text(f"{student}:x:0:0:{student}:{home}:/bin/sh\n", encoding="utf-8")
     script = 'mount --bind "$0" /etc/passwd && exec "$@"'
-    return ["unshare", "--user", "--map-root-user", "--mount", "--propagation", "private",
-            "sh", "-c", script, str(passwd)]
+    return [
+        "unshare",
+        "--user",
+        "--map-root-user",
+        "--mount",
+        "--propagation",
+        "private",
+        "sh",
+        "-c",
+        script,
+        str(passwd),
+    ]
 
 
 def student(course: Course, name: str, *args: str) -> subprocess.CompletedProcess:
     """An nbgrader command run by a student in their own home directory, as themselves."""
     home = course.homes / name
     home.mkdir(exist_ok=True)
-    cmd = [*as_os_user(name, home), *nbgrader_cmd(*args, "--course", COURSE_ID, f"--Exchange.root={course.exchange}")]
-    result = timed(course, f"{name}: {' '.join(args)}", cmd, home, HOME=str(home))
+    result = timed(
+        course,
+        f"{name}: {' '.join(args)}",
+        home,
+        *args,
+        "--course",
+        COURSE_ID,
+        f"--Exchange.root={course.exchange}",
+        prefix=as_os_user(name, home),
+        HOME=str(home),
+    )
     if result.returncode != 0:
         raise NbgraderFailed(f"{name}: nbgrader {' '.join(args)} exited {result.returncode}:\n{result.stdout[-6000:]}")
     return result
@@ -128,14 +138,20 @@ def solution_notebook(lesson: str) -> nbformat.NotebookNode:
 
 def points_of_tests(lesson: str) -> dict[str, float]:
     """Autograded test cell -> points, in notebook order."""
-    return {gid: info["points"] for gid, info in nbgrader_cells(solution_notebook(lesson)).items()
-            if info["kind"] == "tests"}
+    return {
+        gid: info["points"]
+        for gid, info in nbgrader_cells(solution_notebook(lesson)).items()
+        if info["kind"] == "tests"
+    }
 
 
 def points_of_reflections(lesson: str) -> dict[str, float]:
     """Hand-graded reflection cell -> points."""
-    return {gid: info["points"] for gid, info in nbgrader_cells(solution_notebook(lesson)).items()
-            if info["kind"] == "manual"}
+    return {
+        gid: info["points"]
+        for gid, info in nbgrader_cells(solution_notebook(lesson)).items()
+        if info["kind"] == "manual"
+    }
 
 
 def answer_of(lesson: str) -> dict[str, str]:
@@ -149,8 +165,9 @@ def answer_of(lesson: str) -> dict[str, str]:
     return pairs
 
 
-def answered(notebook: nbformat.NotebookNode, lesson: str, answers: Iterable[str],
-             reflections: bool = True) -> nbformat.NotebookNode:
+def answered(
+    notebook: nbformat.NotebookNode, lesson: str, answers: Iterable[str], reflections: bool = True
+) -> nbformat.NotebookNode:
     """``notebook`` with the named answer cells filled in from the solution (and the reflections written)."""
     solution = {gid: info["cell"].source for gid, info in nbgrader_cells(solution_notebook(lesson)).items()}
     wanted = set(answers)

@@ -45,8 +45,23 @@ def yearly(market: pd.DataFrame) -> pd.DataFrame:
 
 
 def test_third_party_share_is_the_letters_table(share):
-    expected = {1999: 3, 2000: 3, 2001: 6, 2002: 17, 2004: 25, 2006: 28, 2007: 29, 2008: 30,
-                2010: 34, 2012: 42, 2014: 49, 2015: 51, 2016: 54, 2017: 56, 2018: 58}
+    expected = {
+        1999: 3,
+        2000: 3,
+        2001: 6,
+        2002: 17,
+        2004: 25,
+        2006: 28,
+        2007: 29,
+        2008: 30,
+        2010: 34,
+        2012: 42,
+        2014: 49,
+        2015: 51,
+        2016: 54,
+        2017: 56,
+        2018: 58,
+    }
     assert dict(zip(share["year"], share["third_party_share_pct"], strict=True)) == expected
     assert share["year"].is_monotonic_increasing
     metric = "Third-party sellers' share of Amazon's physical gross merchandise sales, dollar share"
@@ -98,9 +113,7 @@ def test_visitor_growth_leads_seller_growth_by_two_months(market):
 
 def test_levels_correlate_at_every_lag_so_growth_rates_are_needed(market):
     """The trap the lesson shows: trending levels correlate highly whatever the lag."""
-    levels = pd.Series(
-        {lag: market["visitors"].corr(market["products_listed"].shift(lag)) for lag in LAGS}
-    )
+    levels = pd.Series({lag: market["visitors"].corr(market["products_listed"].shift(lag)) for lag in LAGS})
     assert (levels > 0.9).all()
     assert levels.idxmax() != 3
 

@@ -1,7 +1,7 @@
 """Hostile and broken submissions: the class is still graded, and each offender is graded fairly.
 
 One class of lesson 00 (the hardened reference lesson) is graded the way the
-instructor guide says: ``python tools/grade_class.py check LESSON --repair``, then
+instructor guide says: ``python -m tools.grade_class check LESSON --repair``, then
 the ordinary ``nbgrader autograde LESSON``, once, for everyone. Each test below
 looks at one offender: its grade per cell is what a fair instructor would give,
 every other student's grade is exactly what their work earns (so one offender
@@ -48,15 +48,15 @@ WRONG = {  # a wrong answer for each exercise a tampering student hides
     "dayone-still-wishing": "still_wishing_share = 0.9",
     "dayone-top-score-wishes": 'top_score_wishes = survey["wish"].value_counts().sort_values()',
     "dayone-outcome-by-reason": 'outcome_by_reason = decisions.groupby("reason", observed=True)'
-                                '["repeat_rate_change_pp"].sum().sort_values(ascending=False)',
+    '["repeat_rate_change_pp"].sum().sort_values(ascending=False)',
     "dayone-customer-share-by-year": "yearly = pd.DataFrame({'year': range(2015, 2025), 'customer_share': 0.5})",
 }
 CHEATS = {  # wrong answers dressed up to pass: the hardened tests must still fail them
     "dayone-top-score-share": "top_score_share = 0.5\nabs = lambda x: 0",
     "dayone-still-wishing": "class Share(float):\n    def __sub__(self, other):\n        return 0.0\n\n"
-                            "still_wishing_share = Share(0.9)",
+    "still_wishing_share = Share(0.9)",
     "dayone-top-score-wishes": 'top_score_wishes = survey[survey["wish"] != "nothing"]["wish"].value_counts()'
-                               ".sort_values()\npd.Series.is_monotonic_decreasing = property(lambda self: True)",
+    ".sort_values()\npd.Series.is_monotonic_decreasing = property(lambda self: True)",
 }
 STOPPERS = {  # answers that would stop the grader (check sets them aside) or only their own cell (sys.exit)
     "dayone-top-score-share": "import signal\n\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass",
@@ -107,8 +107,13 @@ def loud() -> nbformat.NotebookNode:
     return with_answers({"dayone-top-score-share": code + '\nfor _ in range(60_000):\n    print("y" * 100)'})
 
 
-def hand_in(course: Course, who: str, nb: nbformat.NotebookNode | None = None, text: str | None = None,
-            name: str = f"{LESSON}.ipynb") -> None:
+def hand_in(
+    course: Course,
+    who: str,
+    nb: nbformat.NotebookNode | None = None,
+    text: str | None = None,
+    name: str = f"{LESSON}.ipynb",
+) -> None:
     folder = course.root / "submitted" / who / LESSON
     folder.mkdir(parents=True, exist_ok=True)
     if nb is not None:
@@ -134,12 +139,17 @@ def class_of(course: Course) -> dict[str, set[str]]:
     tests = set(points_of_tests(LESSON))
     unanswered = {grade_cell_of(a) for a in all_answers(LESSON) if a not in partly}
     return {
-        "honest": set(), "partial": unanswered, "renamed": set(), "loud": set(),
+        "honest": set(),
+        "partial": unanswered,
+        "renamed": set(),
+        "loud": set(),
         "loop": {"dayone-top-score-share-tests"},
         "tamperer": {grade_cell_of(a) for a in WRONG},
         "cheater": {grade_cell_of(a) for a in CHEATS},
         "stopper": {grade_cell_of(a) for a in STOPPERS},
-        "sneaky": tests, "badjson": tests, "missing": tests,
+        "sneaky": tests,
+        "badjson": tests,
+        "missing": tests,
     }
 
 
@@ -151,12 +161,21 @@ def run_hostile(where: Path) -> dict:
         for who in loses:
             gradebook.update_or_create_student(who)
     check = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "grade_class.py"), "--course", str(course.root), "check", LESSON,
-         "--repair"], capture_output=True, text=True, check=True,
+        [sys.executable, "-m", "tools.grade_class", "--course", str(course.root), "check", LESSON, "--repair"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
     ).stdout
     graded = instructor(course, "autograde", LESSON, "--force", f"--Execute.timeout={TIMEOUT}", check=False)
-    return {"course": course, "loses": loses, "check": check, "log": graded.stdout,
-            "returncode": graded.returncode, "scores": cell_scores(course, LESSON)}
+    return {
+        "course": course,
+        "loses": loses,
+        "check": check,
+        "log": graded.stdout,
+        "returncode": graded.returncode,
+        "scores": cell_scores(course, LESSON),
+    }
 
 
 register("hostile", "test_hostile.py", run_hostile)

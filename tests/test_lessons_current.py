@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from support import ROOT
 
-from lessons import differences, fresh_lessons
+from tools.lessons import differences, fresh_lessons
 
 
 def test_lessons_are_regenerated_from_solutions(tmp_path):

@@ -1,4 +1,4 @@
-"""ruff is clean on the package, tools, tests and notebooks."""
+"""ruff is clean and formatting is applied, on the package, tools, tests and notebooks."""
 
 from __future__ import annotations
 
@@ -6,10 +6,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from support import ROOT
 
+RUFF = Path(sys.executable).parent / "ruff"
 
-def test_ruff_check_is_clean():
-    ruff = Path(sys.executable).parent / "ruff"
-    result = subprocess.run([str(ruff), "check", "."], cwd=ROOT, capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
+
+@pytest.mark.parametrize("command", [["check", "."], ["format", "--check", "."]], ids=["check", "format"])
+def test_ruff_is_clean(command):
+    result = subprocess.run([str(RUFF), *command], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, f"`ruff {' '.join(command)}` (fix with `make format`):\n{result.stdout}{result.stderr}"

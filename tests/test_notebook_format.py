@@ -7,8 +7,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from notebooks import nbgrader_cells, normalised_text
+
+from coursekit.trusted import HARDENING_LINE
 from support import LESSONS, ROOT
+
+from tools.notebooks import nbgrader_cells, normalised_text
 
 ALL_NOTEBOOKS = sorted((ROOT / "solutions").glob("*/*.ipynb")) + sorted((ROOT / "lessons").glob("*/*.ipynb"))
 GRADE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)+$")
@@ -121,3 +124,13 @@ def test_anatomy_and_points_table_match_the_metadata(lesson):
     )
     code_cells = [cell.source for cell in nb.cells if cell.cell_type == "code"]
     assert "coursekit.setup_charts()" in code_cells[0], "the first code cell sets up offline charts"
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_every_hidden_block_starts_by_taking_the_real_builtins_back(lesson):
+    """One identical line opens every hidden block (coursekit/trusted.py says why)."""
+    for grade_id, info in nbgrader_cells(solution(lesson)).items():
+        _, marker, hidden = info["cell"].source.partition("### BEGIN HIDDEN TESTS")
+        if marker:
+            first = next((line for line in hidden.splitlines() if line.strip()), "")
+            assert first == HARDENING_LINE, f"{grade_id}: the hidden tests should start with `{HARDENING_LINE}`"

@@ -10,8 +10,9 @@ from __future__ import annotations
 import nbformat
 import pytest
 from nbclient import NotebookClient
-from notebooks import nbgrader_cells
 from support import LESSONS, ROOT
+
+from tools.notebooks import nbgrader_cells
 
 
 @pytest.mark.parametrize("lesson", LESSONS)

@@ -33,7 +33,6 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 from nbgrader.api import Gradebook
-from notebooks import venv_env
 from term_course import (
     COURSE_ID,
     ROOT,
@@ -54,6 +53,8 @@ from term_course import (
     utc_now,
 )
 
+from tools.notebooks import venv_env
+
 pytestmark = pytest.mark.slow
 
 LESSON = first_lesson()
@@ -69,8 +70,13 @@ def half_of_the_answers() -> list[str]:
 
 def expected_auto(name: str) -> dict[str, float]:
     """What each test cell should score for each student, from the notebook's metadata."""
-    right = {"ada": all_answers(LESSON), "ben": half_of_the_answers(), "cyd": [],
-             "dee": all_answers(LESSON), "eve": all_answers(LESSON)}[name]
+    right = {
+        "ada": all_answers(LESSON),
+        "ben": half_of_the_answers(),
+        "cyd": [],
+        "dee": all_answers(LESSON),
+        "eve": all_answers(LESSON),
+    }[name]
     pairs = answer_of(LESSON)
     return {gid: (points if pairs[gid] in right else 0.0) for gid, points in points_of_tests(LESSON).items()}
 
@@ -185,8 +191,11 @@ def test_every_cell_of_every_student_is_graded_as_expected(term):
 
 
 def test_the_later_of_two_submissions_counts(term):
-    timestamps = sorted((p / "timestamp.txt").read_text() for p in (term.exchange / COURSE_ID / "inbound").iterdir()
-                        if p.name.startswith("eve+"))
+    timestamps = sorted(
+        (p / "timestamp.txt").read_text()
+        for p in (term.exchange / COURSE_ID / "inbound").iterdir()
+        if p.name.startswith("eve+")
+    )
     assert (term.root / "submitted" / "eve" / LESSON / "timestamp.txt").read_text() == timestamps[-1]
     assert sum(cell_scores(term, LESSON)["eve"].values()) > 0, "eve's first, untouched copy would score zero"
 
@@ -246,8 +255,11 @@ def autograde_record(db: Path) -> dict:
 def test_parallel_grading_equals_the_serial_run(term):
     course = term.root.parent / "before-autograde"
     result = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "grade_class.py"), "--course", str(course), "autograde", LESSON,
-         "--jobs", "2"], capture_output=True, text=True, timeout=900,
+        [sys.executable, "-m", "tools.grade_class", "--course", str(course), "autograde", LESSON, "--jobs", "2"],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        cwd=ROOT,
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     assert re.search(r"===== shard 0: \S+", result.stdout) and "===== shard 1:" in result.stdout
@@ -264,10 +276,12 @@ def test_parallel_grading_equals_the_serial_run(term):
 def run_analytics(term: Course) -> nbformat.NotebookNode:
     """The instructor notebook on this term's gradebook, plus one probe cell that prints its tables."""
     nb = nbformat.read(ROOT / "instructor" / "course-analytics.ipynb", as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell(
-        'print(exercises[["exercise", "pass_rate", "mean_share", "students"]].to_json(orient="records"))\n'
-        'print(struggled["exercise"].to_json(orient="values"))'
-    ))
+    nb.cells.append(
+        nbformat.v4.new_code_cell(
+            'print(exercises[["exercise", "pass_rate", "mean_share", "students"]].to_json(orient="records"))\n'
+            'print(struggled["exercise"].to_json(orient="values"))'
+        )
+    )
     env = venv_env(COURSE_GRADEBOOK=str(term.root / "gradebook.db"), COURSE_SOLUTIONS=str(term.root / "solutions"))
     NotebookClient(nb, timeout=300, resources={"metadata": {"path": str(ROOT / "instructor")}}).execute(env=env)
     return nb
@@ -277,14 +291,23 @@ def test_course_analytics_names_the_exercises_the_class_found_hardest(term):
     nb = run_analytics(term)
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors, errors
-    charts = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if "<svg" in o.get("data", {}).get(
-        "text/html", "")]
+    charts = [
+        o
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if "<svg" in o.get("data", {}).get("text/html", "")
+    ]
     assert len(charts) == 2, "the score-distribution and pass-rate charts draw (offline SVG)"
     table, hardest = (json.loads(line) for line in nb.cells[-1].outputs[0]["text"].splitlines())
     points = points_of_tests(LESSON) | points_of_reflections(LESSON)
-    want = {gid: (sum(expected_cells(n)[gid] == pts for n in SUBMITTERS) / len(SUBMITTERS),
-                  sum(expected_cells(n)[gid] / pts for n in SUBMITTERS) / len(SUBMITTERS))
-            for gid, pts in points.items()}
+    want = {
+        gid: (
+            sum(expected_cells(n)[gid] == pts for n in SUBMITTERS) / len(SUBMITTERS),
+            sum(expected_cells(n)[gid] / pts for n in SUBMITTERS) / len(SUBMITTERS),
+        )
+        for gid, pts in points.items()
+    }
     got = {row["exercise"]: (row["pass_rate"], row["mean_share"]) for row in table}
     assert got.keys() == want.keys()
     for gid, (pass_rate, mean_share) in want.items():

@@ -1,6 +1,6 @@
 """How long grading takes: nbgrader autograde per submission, next to running the notebook alone.
 
-    python tools/bench_grading.py [--submissions N] [--jobs J] [LESSON ...]
+    python -m tools.bench_grading [--submissions N] [--jobs J] [LESSON ...]
 
 For every lesson (or the ones named), in a temporary copy of the course: N copies
 of the solution are handed in and graded by one real ``nbgrader autograde``; the
@@ -29,8 +29,8 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from notebooks import ROOT, copy_course, lesson_names, venv_env  # noqa: E402
+from tools.nbgrader_cli import run_nbgrader
+from tools.notebooks import ROOT, copy_course, lesson_names, venv_env
 
 
 @dataclass
@@ -47,10 +47,15 @@ class Result:
         return self.autograde_s / self.submissions
 
     def row(self) -> str:
-        parallel = "" if self.parallel_s is None else (
-            f" {self.parallel_s / self.submissions:.1f} | {self.autograde_s / self.parallel_s:.2f}x |")
-        return (f"| {self.lesson} | {self.submissions} | {self.autograde_s:.1f} | {self.per_submission:.1f} | "
-                f"{self.alone_s:.1f} | {self.per_submission / self.alone_s:.2f} |" + parallel)
+        parallel = (
+            ""
+            if self.parallel_s is None
+            else (f" {self.parallel_s / self.submissions:.1f} | {self.autograde_s / self.parallel_s:.2f}x |")
+        )
+        return (
+            f"| {self.lesson} | {self.submissions} | {self.autograde_s:.1f} | {self.per_submission:.1f} | "
+            f"{self.alone_s:.1f} | {self.per_submission / self.alone_s:.2f} |" + parallel
+        )
 
 
 def header(jobs: int) -> str:
@@ -65,8 +70,7 @@ def header(jobs: int) -> str:
 def nbgrader(course: Path, *args: str) -> float:
     """Run one nbgrader command; return its wall time (exit status is checked: a failed run is no benchmark)."""
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=venv_env(), check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    run_nbgrader(course, *args)
     return time.perf_counter() - started
 
 
@@ -89,8 +93,13 @@ def run_alone(course: Path, lesson: str) -> float:
 
 def run_parallel(course: Path, lesson: str, jobs: int) -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, str(ROOT / "tools" / "grade_class.py"), "--course", str(course), "autograde",
-                    lesson, "--jobs", str(jobs)], env=venv_env(), check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "tools.grade_class", "--course", str(course), "autograde", lesson, "--jobs", str(jobs)],
+        env=venv_env(),
+        check=True,
+        stdout=subprocess.DEVNULL,
+        cwd=ROOT,
+    )
     return time.perf_counter() - started
 
 

@@ -1,6 +1,6 @@
 """Benchmark: how long each solution notebook takes, against a kernel that only imports.
 
-    python tools/bench_notebooks.py [LESSON ...]      (make bench)
+    python -m tools.bench_notebooks [LESSON ...]      (make bench)
 
 For each lesson, two notebooks run in the lesson's folder, each in a fresh kernel
 and timed from kernel start to the last cell: the solution itself, and a baseline
@@ -22,8 +22,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from notebooks import ROOT, lesson_names  # noqa: E402
+from tools.notebooks import ROOT, lesson_names
 
 LIMIT = 2.0
 

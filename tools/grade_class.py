@@ -1,7 +1,7 @@
 """Grade a whole class: check the submissions before grading, then autograde on every core.
 
-    python tools/grade_class.py check LESSON [--repair]
-    python tools/grade_class.py autograde LESSON [--jobs N] [-- nbgrader options ...]
+    python -m tools.grade_class check LESSON [--repair]
+    python -m tools.grade_class autograde LESSON [--jobs N] [-- nbgrader options ...]
 
 Run from the course root (the folder with ``nbgrader_config.py``), after
 ``nbgrader collect LESSON``. See docs/instructor-guide.md.
@@ -46,15 +46,21 @@ from pathlib import Path
 
 import nbformat
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from notebooks import nbgrader_cells, venv_env  # noqa: E402
+from tools.nbgrader_cli import run_nbgrader
+from tools.notebooks import nbgrader_cells
 
 # --- check: read the submissions, never run them ---------------------------------------
 
 #: Calls that end or freeze the kernel: nbgrader then loses the whole notebook.
 FATAL_CALLS = {
-    "os._exit", "os.kill", "os.killpg", "os.abort",
-    "signal.signal", "signal.pthread_sigmask", "signal.alarm", "signal.setitimer",
+    "os._exit",
+    "os.kill",
+    "os.killpg",
+    "os.abort",
+    "signal.signal",
+    "signal.pthread_sigmask",
+    "signal.alarm",
+    "signal.setitimer",
 }
 #: Calls that only end their own cell in IPython (it catches SystemExit): reported, left alone.
 EXIT_CALLS = {"sys.exit", "exit", "quit"}
@@ -66,8 +72,22 @@ GUARDED_MODULES = {"pd", "pandas", "np", "numpy", "alt", "altair", "coursekit", 
 DYNAMIC = {"exec", "eval", "compile", "__import__", "setattr", "delattr", "globals", "vars", "getattr"}
 DYNAMIC_MODULES = {"builtins", "importlib", "ctypes", "gc", "inspect"}
 RIGGED_BASES = {"float", "int", "complex", "Series", "DataFrame", "Index", "bool", "str", "Real"}
-RIGGED_DUNDERS = {"__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__sub__", "__rsub__",
-                  "__abs__", "__float__", "__bool__", "__len__", "__getitem__", "__contains__"}
+RIGGED_DUNDERS = {
+    "__eq__",
+    "__ne__",
+    "__lt__",
+    "__le__",
+    "__gt__",
+    "__ge__",
+    "__sub__",
+    "__rsub__",
+    "__abs__",
+    "__float__",
+    "__bool__",
+    "__len__",
+    "__getitem__",
+    "__contains__",
+}
 
 
 @dataclass
@@ -183,8 +203,10 @@ def rigged_class(node: ast.ClassDef) -> list[str]:
 def quarantine_source(calls: list[str]) -> str:
     """What replaces a cell that would stop the grader: it fails, so only its exercise scores 0."""
     what = ", ".join(calls)
-    return (f'raise RuntimeError("Set aside before grading: this cell calls {what}, which stops the '
-            f'grader. The original is kept in the submission folder (*.orig).")')
+    return (
+        f'raise RuntimeError("Set aside before grading: this cell calls {what}, which stops the '
+        f'grader. The original is kept in the submission folder (*.orig).")'
+    )
 
 
 class Submission:
@@ -210,8 +232,11 @@ class Submission:
             self.note("renamed", f"handed in {others[0].name!r}; graded as {self.path.name!r}", repaired=True)
             return True
         if others:
-            self.note("renamed", f"handed in {[p.name for p in others]} but no {self.path.name!r}: "
-                                 "nbgrader skips them and scores 0 (--repair grades a single one)")
+            self.note(
+                "renamed",
+                f"handed in {[p.name for p in others]} but no {self.path.name!r}: "
+                "nbgrader skips them and scores 0 (--repair grades a single one)",
+            )
         else:
             self.note("missing", f"no {self.path.name!r} in the submission: nbgrader scores every exercise 0")
         return False
@@ -221,8 +246,11 @@ class Submission:
             return nbformat.read(self.path, as_version=4)
         except Exception as error:  # noqa: BLE001 - any unreadable file is reported the same way
             first = str(error).splitlines()[0][:160] if str(error) else type(error).__name__
-            self.note("unreadable", f"{self.path.name} is not a valid notebook ({first}): nbgrader cannot "
-                                    "grade it and scores 0; ask the student for a readable copy")
+            self.note(
+                "unreadable",
+                f"{self.path.name} is not a valid notebook ({first}): nbgrader cannot "
+                "grade it and scores 0; ask the student for a readable copy",
+            )
             return None
 
     def check_cells(self, nb: nbformat.NotebookNode, repair: bool) -> None:
@@ -234,9 +262,13 @@ class Submission:
                 if repair:
                     del cell.metadata["nbgrader"]
                     self.changed = True
-                self.note("unknown-id", f"cell {index} carries grade_id {grade_id!r}, which the lesson does "
-                                        "not have: nbgrader would fail the notebook; "
-                                        + ("its metadata was removed" if repair else "run --repair"), repair)
+                self.note(
+                    "unknown-id",
+                    f"cell {index} carries grade_id {grade_id!r}, which the lesson does "
+                    "not have: nbgrader would fail the notebook; "
+                    + ("its metadata was removed" if repair else "run --repair"),
+                    repair,
+                )
             elif grade_id:
                 seen.add(grade_id)
                 self.check_locked(grade_id, cell)
@@ -244,8 +276,10 @@ class Submission:
                 self.check_code(index, grade_id, cell, repair)
         for grade_id, info in self.released.items():
             if info["kind"] == "tests" and grade_id not in seen:
-                self.note("test-missing", f"test cell {grade_id!r} was deleted or unmarked: nbgrader puts the "
-                                          "original back and runs it")
+                self.note(
+                    "test-missing",
+                    f"test cell {grade_id!r} was deleted or unmarked: nbgrader puts the original back and runs it",
+                )
 
     def check_locked(self, grade_id: str, cell: nbformat.NotebookNode) -> None:
         if self.released[grade_id]["kind"] == "tests" and cell.source != self.released[grade_id]["cell"].source:
@@ -260,16 +294,26 @@ class Submission:
             return
         exits = calls_to(tree, EXIT_CALLS)
         if exits:
-            self.note("exits", f"{where} calls {', '.join(exits)}: the cell stops there (the kernel lives on), "
-                               "so its exercise is graded on what ran before")
+            self.note(
+                "exits",
+                f"{where} calls {', '.join(exits)}: the cell stops there (the kernel lives on), "
+                "so its exercise is graded on what ran before",
+            )
         calls = calls_to(tree, FATAL_CALLS)
         if calls:
             if repair:
                 cell.source = quarantine_source(calls)
                 self.changed = True
-            self.note("stops-grader", f"{where} calls {', '.join(calls)}: "
-                                      + ("replaced by a failing cell (0 for that exercise)" if repair
-                                         else "it would end or hang the kernel; run --repair"), repair)
+            self.note(
+                "stops-grader",
+                f"{where} calls {', '.join(calls)}: "
+                + (
+                    "replaced by a failing cell (0 for that exercise)"
+                    if repair
+                    else "it would end or hang the kernel; run --repair"
+                ),
+                repair,
+            )
         for issue in tampering(tree):
             self.note("tampering", f"{where} {issue}: review by hand before trusting its grade")
 
@@ -320,10 +364,7 @@ def make_shard(course: Path, lesson: str, students: list[str], where: Path) -> P
 
 def autograde_shard(root: Path, lesson: str, students: list[str], extra: list[str]) -> subprocess.CompletedProcess:
     """The real ``nbgrader autograde`` on one shard; its log is returned, not printed, so logs don't interleave."""
-    cmd = [sys.executable, "-m", "nbgrader", "autograde", lesson, "--force",
-           f"--CourseDirectory.root={root}", *extra]
-    return subprocess.run(cmd, cwd=root, env=venv_env(), text=True,
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    return run_nbgrader(root, "autograde", lesson, "--force", f"--CourseDirectory.root={root}", *extra, check=False)
 
 
 def merge(course: Path, shard_root: Path, lesson: str) -> list[str]:
@@ -335,12 +376,15 @@ def merge(course: Path, shard_root: Path, lesson: str) -> list[str]:
     # autograde prints them too); they say nothing about the merge.
     warnings.filterwarnings("ignore", category=SAWarning)
     merged = []
-    with Gradebook(f"sqlite:///{shard_root / 'gradebook.db'}") as source, \
-            Gradebook(f"sqlite:///{course / 'gradebook.db'}") as target:
+    with (
+        Gradebook(f"sqlite:///{shard_root / 'gradebook.db'}") as source,
+        Gradebook(f"sqlite:///{course / 'gradebook.db'}") as target,
+    ):
         for submission in source.assignment_submissions(lesson):
             student = submission.student
-            target.update_or_create_student(student.id, first_name=student.first_name,
-                                            last_name=student.last_name, email=student.email)
+            target.update_or_create_student(
+                student.id, first_name=student.first_name, last_name=student.last_name, email=student.email
+            )
             target.update_or_create_submission(lesson, student.id, timestamp=submission.timestamp)
             for notebook in submission.notebooks:
                 try:

@@ -1,8 +1,8 @@
 """Regenerate lessons/ from solutions/ with the real nbgrader, and check it is current.
 
-    python tools/lessons.py generate [LESSON ...]   # make lessons
-    python tools/lessons.py check                   # exit 1 if lessons/ is stale
-    python tools/lessons.py normalise               # make format
+    python -m tools.lessons generate [LESSON ...]   # make lessons
+    python -m tools.lessons check                   # exit 1 if lessons/ is stale
+    python -m tools.lessons normalise [FILE ...]    # make format (default: every notebook)
 
 nbgrader runs in a temporary copy of the course, so regenerating never touches
 the instructor's gradebook.db; the result is normalised and copied into lessons/.
@@ -13,34 +13,27 @@ from __future__ import annotations
 import argparse
 import filecmp
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from notebooks import ROOT, lesson_names, normalise_file, venv_env  # noqa: E402
+from tools.nbgrader_cli import run_nbgrader
+from tools.notebooks import ROOT, lesson_names, normalise_file
 
-
-def nbgrader_command() -> list[str]:
-    """nbgrader from the same environment as this Python."""
-    return [sys.executable, "-m", "nbgrader"]
+#: Every notebook the repository keeps normalised.
+NOTEBOOK_GLOBS = ("solutions/*/*.ipynb", "lessons/*/*.ipynb", "instructor/*.ipynb")
 
 
 def generate_into(course: Path, lessons: list[str]) -> Path:
-    """Run ``nbgrader generate_assignment`` for ``lessons`` in a course folder; return lessons/."""
+    """Run ``nbgrader generate_assignment`` for ``lessons`` in a course folder; return lessons/.
+
+    All lessons go through one nbgrader process (its assignment argument is a
+    glob): each process costs seconds of start-up before it does any work.
+    """
+    everything = sorted(lessons) == lesson_names(course)
+    for pattern in ["*"] if everything else lessons:
+        run_nbgrader(course, "generate_assignment", pattern, "--force")
     for lesson in lessons:
-        result = subprocess.run(
-            [*nbgrader_command(), "generate_assignment", lesson, "--force"],
-            cwd=course,
-            capture_output=True,
-            text=True,
-            env=venv_env(),
-        )
-        if result.returncode != 0:
-            raise RuntimeError(
-                f"nbgrader generate_assignment {lesson} failed:\n{result.stdout}\n{result.stderr}"
-            )
         for notebook in (course / "lessons" / lesson).glob("*.ipynb"):
             normalise_file(notebook)
     return course / "lessons"
@@ -77,17 +70,15 @@ def differences(expected: Path, actual: Path) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("action", choices=["generate", "check", "normalise"])
-    parser.add_argument("lessons", nargs="*")
+    parser.add_argument("lessons", nargs="*", help="lessons (generate, check) or notebook files (normalise)")
     args = parser.parse_args(argv)
     if args.action == "normalise":
-        for step in ("solutions", "lessons"):
-            for path in sorted((ROOT / step).glob("*/*.ipynb")):
-                if normalise_file(path):
-                    print(f"normalised {path.relative_to(ROOT)}")
+        paths = [Path(p) for p in args.lessons] or [p for g in NOTEBOOK_GLOBS for p in sorted(ROOT.glob(g))]
+        for path in paths:
+            if normalise_file(path):
+                print(f"normalised {path}")
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         generated = fresh_lessons(Path(tmp), args.lessons or None)

@@ -164,8 +164,7 @@ CASES = [
         "speaker_level": "top leader",
         "channel": "blog letter",
         "responsibility_taken": "yes",
-        "remedy": "$50k Host Guarantee from 15 Aug; 24-h hotline; support staff doubled; "
-        "raised to $1M in May 2012",
+        "remedy": "$50k Host Guarantee from 15 Aug; 24-h hotline; support staff doubled; raised to $1M in May 2012",
         "outcome": "—",
         "outcome_direction": "not reported",
         "components": (1, 1, 1, 1, 1, 0),

@@ -95,9 +95,7 @@ def build_decisions() -> pd.DataFrame:
                     "date": pd.Timestamp(year=year, month=1, day=1) + pd.Timedelta(days=int(day)),
                     "team": g.choice(TEAMS),
                     "reason": reason,
-                    "repeat_rate_change_pp": round(
-                        float(EFFECT_BY_REASON[reason] + g.normal(0, 0.8)), 2
-                    ),
+                    "repeat_rate_change_pp": round(float(EFFECT_BY_REASON[reason] + g.normal(0, 0.8)), 2),
                 }
             )
             decision_id += 1

@@ -10,14 +10,13 @@ beside the JupyterLab tests, which spend much of their time waiting on a kernel.
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from notebooks import venv_env
 from support import ROOT
+
+from tools.nbgrader_cli import run_nbgrader
 
 STUDENT = "worked-solution"
 FEEDBACK_FIXTURE = "graded_course"  # the fixture of the feedback tests, which marks them
@@ -56,15 +55,8 @@ def grade_with_feedback(course: Path) -> GradedCourse:
     """Run nbgrader's three steps over every lesson of ``course``; stop at the first step that fails."""
     log = []
     for step in STEPS:
-        result = subprocess.run(
-            [sys.executable, "-m", "nbgrader", *step],
-            cwd=course,
-            capture_output=True,
-            text=True,
-            env=venv_env(),
-            timeout=STEP_TIMEOUT,
-        )
-        log.append(f"$ nbgrader {' '.join(step)}  (exit {result.returncode})\n{result.stderr[-3000:]}")
+        result = run_nbgrader(course, *step, check=False, timeout=STEP_TIMEOUT)
+        log.append(f"$ nbgrader {' '.join(step)}  (exit {result.returncode})\n{result.stdout[-3000:]}")
         if result.returncode != 0:
             break
     return GradedCourse(root=course, log="\n".join(log))

@@ -124,9 +124,7 @@ class OpenNotebook:
 
     def output(self, cell_index: int, output_index: int):
         """The rendered output element; one child per output, in the order of the saved file."""
-        return self.cell(cell_index).locator(".jp-OutputArea-child").nth(output_index).locator(
-            ".jp-OutputArea-output"
-        )
+        return self.cell(cell_index).locator(".jp-OutputArea-child").nth(output_index).locator(".jp-OutputArea-output")
 
 
 def open_lab(page, lab: LabServer) -> None:

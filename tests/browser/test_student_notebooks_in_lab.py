@@ -29,8 +29,9 @@ from lab_notebook import (
     unexecuted_cells,
 )
 from nbgrader.utils import compute_checksum
-from notebooks import nbgrader_cells
 from support import LESSONS, ROOT
+
+from tools.notebooks import nbgrader_cells
 
 
 def released_lessons() -> list[str]:

@@ -1,0 +1,55 @@
+"""The one way this repository runs nbgrader: its command line, in a child process.
+
+Why a child process: nbgrader is a set of traitlets applications that read
+``nbgrader_config.py`` from the folder they start in, keep global state, and
+are meant to run once per process; the course's tools, tests and benchmarks all
+drive it the way an instructor does, from a course folder. Why one function:
+so that the environment (``venv_env``), the log kept on failure and the time
+limit are the same everywhere.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from tools.notebooks import venv_env
+
+
+class NbgraderError(RuntimeError):
+    """An nbgrader command that had to succeed did not; the message ends with its log."""
+
+
+def nbgrader_command(*args: str) -> list[str]:
+    """``nbgrader ARGS`` from this Python's environment."""
+    return [sys.executable, "-m", "nbgrader", *args]
+
+
+def run_nbgrader(
+    course: Path,
+    *args: str,
+    check: bool = True,
+    timeout: float = 1800,
+    prefix: Sequence[str] = (),
+    **env: str,
+) -> subprocess.CompletedProcess:
+    """Run ``nbgrader ARGS`` in ``course`` and return it, its log (stdout and stderr) in ``.stdout``.
+
+    ``prefix`` runs it through another command first (the term test's student
+    accounts); ``env`` adds environment variables. With ``check`` (the default), a
+    failing command raises :class:`NbgraderError` with the end of its log.
+    """
+    result = subprocess.run(
+        [*prefix, *nbgrader_command(*args)],
+        cwd=course,
+        env=venv_env(**env),
+        timeout=timeout,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    if check and result.returncode != 0:
+        raise NbgraderError(f"nbgrader {' '.join(args)} exited {result.returncode}:\n{result.stdout[-6000:]}")
+    return result
