@@ -3,7 +3,7 @@
 #   make test   set up .venv/ (first time only) and run the whole test suite
 # Other targets: make test-fast (all but real grading and the browser), make data
 # (rewrite datasets/), make lessons (regenerate lessons/ from solutions/ with
-# nbgrader), make format, make lint, make hooks (pre-commit), make bench.
+# nbgrader), make format, make lint, make hooks (pre-commit), make lock, make bench.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -14,16 +14,24 @@ PORT   ?= 8888
 LAB_ARGS ?=
 export PATH := $(BIN):$(PATH)
 
-.PHONY: lab test test-fast data lessons lint format hooks bench venv clean
+.PHONY: lab test test-fast data lessons lint format hooks lock bench venv clean
 
 venv: $(STAMP)
 
-# The environment is rebuilt only when the dependency list changes.
-$(STAMP): requirements.txt pyproject.toml
+# The environment is rebuilt only when the locks change. requirements.txt is what students
+# need (Binder installs only it); requirements-dev.txt adds the test and lint tools.
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt -e .
+	$(BIN)/python -m pip install --quiet -r requirements.txt -r requirements-dev.txt -e .
 	touch $(STAMP)
+
+# Regenerate the locks after editing requirements.in or requirements-dev.in.
+lock: $(STAMP)
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
+		--output-file requirements.txt requirements.in
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
+		--output-file requirements-dev.txt requirements-dev.in
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --port=$(PORT) --ServerApp.root_dir="$(CURDIR)" \

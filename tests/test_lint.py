@@ -15,4 +15,5 @@ RUFF = Path(sys.executable).parent / "ruff"
 @pytest.mark.parametrize("command", [["check", "."], ["format", "--check", "."]], ids=["check", "format"])
 def test_ruff_is_clean(command):
     result = subprocess.run([str(RUFF), *command], cwd=ROOT, capture_output=True, text=True)
-    assert result.returncode == 0, f"`ruff {' '.join(command)}` (fix with `make format`):\n{result.stdout}{result.stderr}"
+    shown = f"ruff {' '.join(command)}"
+    assert result.returncode == 0, f"`{shown}` (fix with `make format`):\n{result.stdout}{result.stderr}"

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
-from coursekit.trusted import HARDENING_LINE
 from support import LESSONS, ROOT
 
+from coursekit.trusted import HARDENING_LINE
 from tools.notebooks import nbgrader_cells, normalised_text
 
 ALL_NOTEBOOKS = sorted((ROOT / "solutions").glob("*/*.ipynb")) + sorted((ROOT / "lessons").glob("*/*.ipynb"))
