@@ -19,8 +19,7 @@ from __future__ import annotations
 import csv
 import subprocess
 import time
-from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -222,28 +221,3 @@ def log_for(log: str, who: str) -> str:
         if current or f"'{who}'" in line or f"/{who}/" in line:
             chunks.append(line)
     return "\n".join(chunks)
-
-
-# --- running the slow parts side by side ----------------------------------------------
-
-_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="term")
-_RUNS: dict[str, tuple[str, Callable[[Path], object]]] = {}
-_STARTED: dict[str, Future] = {}
-
-
-def register(name: str, test_file: str, work: Callable[[Path], object]) -> None:
-    """Declare a slow run (made in a fresh folder) that the tests of ``test_file`` share."""
-    _RUNS[name] = (test_file, work)
-
-
-def started(name: str, session, tmp_path_factory) -> Future:
-    """The future of run ``name``; the first call starts every run the session's tests need.
-
-    The term and the hostile class each spend most of their time in one
-    single-threaded ``nbgrader autograde``; started together, they share the two cores.
-    """
-    selected = {Path(str(item.path)).name for item in session.items}
-    for other, (test_file, work) in _RUNS.items():
-        if other not in _STARTED and (test_file in selected or other == name):
-            _STARTED[other] = _POOL.submit(work, tmp_path_factory.mktemp(other))
-    return _STARTED[name]

@@ -11,45 +11,53 @@
 
 How it stays fast: fixtures aimed at different exercises share a notebook when no
 fixture can reach another's cells (``grading_packs``), and one autograde per lesson
-grades all of them; lessons are graded side by side (``grading_run``).
+grades all of them; each lesson is a job started with the session (``background``).
 """
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import background
 import pytest
 from grading_fixtures import MIN_RIGHT_PER_EXERCISE, Fixture, right_answers, stubs, tests_of, wrong_answers
-from grading_run import LessonGrades, grade_lesson, verdict_key
+from grading_run import grade_lesson, verdict_key
 from support import LESSONS
 
 pytestmark = pytest.mark.slow
 
 
-def lessons_under_test(session: pytest.Session) -> list[str]:
-    """The lessons named by the selected tests of this file (so `-k 01-flywheel` grades one)."""
-    found = set()
-    for item in session.items:
+#: Fixtures per lesson, roughly, to start the costliest grading first.
+def grading_cost(lesson: str) -> float:
+    return len(wrong_answers(lesson)) + len(right_answers(lesson)) + len(stubs(lesson))
+
+
+def needs_lesson(lesson: str):
+    def wanted(item: pytest.Item) -> bool:
         callspec = getattr(item, "callspec", None)
-        if item.path == Path(__file__) and callspec is not None and "lesson" in callspec.params:
-            found.add(callspec.params["lesson"])
-    return sorted(found)
+        return item.path == Path(__file__) and callspec is not None and callspec.params.get("lesson") == lesson
+
+    return wanted
+
+
+for _lesson in LESSONS:
+    background.register(
+        f"grading {_lesson}",
+        lambda folder, _items, lesson=_lesson: grade_lesson(folder, lesson),
+        needs_lesson(_lesson),
+        cost=grading_cost(_lesson),
+    )
 
 
 @pytest.fixture(scope="session")
-def grades(request, tmp_path_factory) -> dict[str, LessonGrades]:
-    """Grade every lesson a selected test asks about, two lessons at a time."""
-    wanted = lessons_under_test(request.session)
-    with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
-        futures = {lesson: pool.submit(grade_lesson, tmp_path_factory.mktemp(lesson), lesson) for lesson in wanted}
-        return {lesson: future.result() for lesson, future in futures.items()}
+def grades(request, tmp_path_factory):
+    """``grades(lesson)``: that lesson's grading, started with the session (tests/background.py)."""
+    return lambda lesson: background.result(f"grading {lesson}", request.session.items, tmp_path_factory)
 
 
 @pytest.mark.parametrize("lesson", LESSONS)
 def test_solution_scores_full_marks_and_no_cell_fails(grades, lesson):
-    graded = grades[lesson].solution
+    graded = grades(lesson).solution
     assert set(graded.scores) == set(tests_of(lesson).values()), "every autograded cell was graded"
     assert not graded.failed(), f"{lesson}: the solution loses points: {graded.describe()}"
     assert not graded.errors, f"{lesson}: cells of the solution fail: " + "; ".join(
@@ -59,7 +67,7 @@ def test_solution_scores_full_marks_and_no_cell_fails(grades, lesson):
 
 @pytest.mark.parametrize("lesson", LESSONS)
 def test_untouched_student_copy_scores_zero(grades, lesson):
-    graded = grades[lesson].untouched
+    graded = grades(lesson).untouched
     assert set(graded.scores) == set(tests_of(lesson).values()), "every autograded cell was graded"
     assert all(score == 0 for score, _ in graded.scores.values()), graded.describe()
     exercise_cells = set(tests_of(lesson)) | set(tests_of(lesson).values())
@@ -72,9 +80,9 @@ def cases(kind: str) -> list:
     return [pytest.param(lesson, f, id=f"{lesson}::{f.name}") for lesson in LESSONS for f in read(lesson)]
 
 
-def check_verdict(grades: dict[str, LessonGrades], lesson: str, fixture: Fixture) -> None:
+def check_verdict(grades, lesson: str, fixture: Fixture) -> None:
     """Fail with the lesson, the fixture, the cell and what went wrong, if anything did."""
-    found = grades[lesson].verdicts[verdict_key(fixture)]
+    found = grades(lesson).verdicts[verdict_key(fixture)]
     if found:
         pytest.fail(f"{fixture.label}: " + "; ".join(found), pytrace=False)
 

@@ -22,6 +22,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import background
 import nbformat
 import pytest
 from term_course import (
@@ -33,9 +34,7 @@ from term_course import (
     instructor,
     new_course,
     points_of_tests,
-    register,
     solution_notebook,
-    started,
 )
 from term_course import log_for as log_about
 
@@ -178,12 +177,14 @@ def run_hostile(where: Path) -> dict:
     }
 
 
-register("hostile", "test_hostile.py", run_hostile)
+background.register(
+    "hostile", lambda folder, _items: run_hostile(folder), lambda item: item.path.name == "test_hostile.py", cost=40
+)
 
 
 @pytest.fixture(scope="session")
 def hostile(request, tmp_path_factory) -> dict:
-    return started("hostile", request.session, tmp_path_factory).result()
+    return background.result("hostile", request.session.items, tmp_path_factory)
 
 
 def expected(loses: set[str]) -> dict[str, float]:

@@ -29,6 +29,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import background
 import nbformat
 import pytest
 from nbclient import NotebookClient
@@ -47,8 +48,6 @@ from term_course import (
     new_course,
     points_of_reflections,
     points_of_tests,
-    register,
-    started,
     student,
     utc_now,
 )
@@ -168,12 +167,14 @@ def run_term(where: Path) -> Course:
     return course
 
 
-register("term", "test_term.py", run_term)
+background.register(
+    "term", lambda folder, _items: run_term(folder), lambda item: item.path.name == "test_term.py", cost=40
+)
 
 
 @pytest.fixture(scope="session")
 def term(request, tmp_path_factory) -> Course:
-    return started("term", request.session, tmp_path_factory).result()
+    return background.result("term", request.session.items, tmp_path_factory)
 
 
 def test_every_student_went_through_the_exchange(term):

@@ -13,10 +13,10 @@ pass as a green run there.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import background
 import pytest
 from lab_browser import (
     PlaywrightError,
@@ -27,7 +27,13 @@ from lab_browser import (
     missing_browser,
     watch_requests,
 )
-from lab_feedback import FEEDBACK_FIXTURE, course_with_submissions, grade_with_feedback, lessons_needing_feedback
+from lab_feedback import (
+    FEEDBACK_FIXTURE,
+    GradedCourse,
+    course_with_submissions,
+    grade_with_feedback,
+    lessons_needing_feedback,
+)
 from lab_notebook import close_all_tabs, open_lab
 from lab_server import LabServer, running_lab
 from support import ROOT, copy_course
@@ -139,21 +145,20 @@ def lab_tab(lab_session_tab) -> Iterator[LabTab]:
         open_lab(lab_session_tab.page, lab_session_tab.lab)
 
 
-@pytest.fixture(scope="session", autouse=True)
-def feedback_grading(request, tmp_path_factory) -> Iterator[Future | None]:
-    """Start grading the lessons the feedback tests need, in a background thread.
+def feedback_work(folder: Path, items: list[pytest.Item]) -> GradedCourse:
+    """Grade the lessons whose feedback tests are selected, and write their feedback pages."""
+    return grade_with_feedback(course_with_submissions(folder / "course", lessons_needing_feedback(items)))
 
-    Autouse, so it starts with the first test of this folder; the feedback tests (run
-    last, see above) wait for it. Nothing is graded when no feedback test is selected
-    or the browser is missing.
-    """
-    lessons = lessons_needing_feedback(request.session.items)
-    if not lessons or missing_browser():
-        yield None
-        return
-    course = course_with_submissions(tmp_path_factory.mktemp("feedback") / "course", lessons)
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nbgrader")
-    try:
-        yield pool.submit(grade_with_feedback, course)
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+
+background.register(
+    "feedback",
+    feedback_work,
+    lambda item: FEEDBACK_FIXTURE in getattr(item, "fixturenames", ()) and missing_browser() is None,
+    cost=30,
+)
+
+
+@pytest.fixture(scope="session")
+def feedback_grading(request, tmp_path_factory) -> GradedCourse:
+    """The course graded in the background since the session began (tests/background.py)."""
+    return background.result("feedback", request.session.items, tmp_path_factory)

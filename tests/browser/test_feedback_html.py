@@ -20,13 +20,12 @@ from support import LESSONS
 #: nbgrader's feedback template links MathJax from a CDN; offline, only typeset maths is lost, and the
 #: lessons' charts must not depend on it. Any other request leaving the machine fails the test.
 NBGRADER_MATHJAX = "https://cdnjs.cloudflare.com/ajax/libs/mathjax/"
-GRADING_TIMEOUT = 900.0
 
 
 @pytest.fixture()
 def graded_course(feedback_grading, browser_available, lesson) -> GradedCourse:
     """The course graded in the background since the session began, once nbgrader has finished."""
-    return feedback_grading.result(timeout=GRADING_TIMEOUT)
+    return feedback_grading
 
 
 def chart_problems(lesson: str, page, graded: nbformat.NotebookNode) -> list[str]:

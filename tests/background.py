@@ -1,0 +1,73 @@
+"""Slow work the session needs, started when the session starts and run two at a time.
+
+Why: most of the suite's time goes into real nbgrader runs (each lesson's graded
+fixtures, a simulated term, a hostile class, the feedback pages) that depend
+neither on each other nor on the tests that read their results. Started together
+at the first test, costliest first, they keep both cores busy while the main
+thread runs the browser and the quick tests; each test then waits only for the
+one result it reads.
+
+A module registers a job at import time with the tests that need it; only the
+jobs some selected test needs are run (``-k 01-flywheel`` grades one lesson).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+WORKERS = max(1, min(2, os.cpu_count() or 1))
+
+
+@dataclass(frozen=True)
+class Job:
+    """Work done in a fresh folder, for the tests ``wanted`` picks out; ``cost`` orders the start.
+
+    ``work(folder, items)`` gets the session's selected tests too, for jobs that serve several.
+    """
+
+    name: str
+    work: Callable[[Path, list[pytest.Item]], Any]
+    wanted: Callable[[pytest.Item], bool]
+    cost: float
+
+
+_JOBS: dict[str, Job] = {}
+_STARTED: dict[str, Future] = {}
+_POOL = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="background")
+
+
+def register(
+    name: str, work: Callable[[Path, list[pytest.Item]], Any], wanted: Callable[[pytest.Item], bool], cost: float
+) -> None:
+    _JOBS[name] = Job(name, work, wanted, cost)
+
+
+def _submit(job: Job, items: list[pytest.Item], tmp_path_factory: pytest.TempPathFactory) -> Future:
+    return _POOL.submit(job.work, tmp_path_factory.mktemp(job.name.replace(" ", "-")), items)
+
+
+def start(items: list[pytest.Item], tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Start every registered job a selected test needs, costliest first (once per session)."""
+    needed = [job for job in _JOBS.values() if job.name not in _STARTED and any(job.wanted(i) for i in items)]
+    for job in sorted(needed, key=lambda j: -j.cost):
+        _STARTED[job.name] = _submit(job, items, tmp_path_factory)
+
+
+def result(name: str, items: list[pytest.Item], tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The job's result, waiting for it (starting it first if nothing has yet)."""
+    if name not in _STARTED:
+        start(items, tmp_path_factory)
+    if name not in _STARTED:  # selected by a test the job's predicate does not know about
+        _STARTED[name] = _submit(_JOBS[name], items, tmp_path_factory)
+    return _STARTED[name].result()
+
+
+def shutdown() -> None:
+    _POOL.shutdown(wait=True, cancel_futures=True)
