@@ -60,7 +60,8 @@ c.AssignLatePenalties.plugin_class = PercentPerDayLate
 # --- warm kernels (coursekit/warm_kernels.py) ----------------------------------------------
 # Each submission still gets its own new kernel, but it was started, and pandas, Altair and
 # the chart renderer imported, while the previous submission ran. COURSE_WARM_KERNELS=0 in
-# the environment, or c.WarmExecute.warm = False here, turns it off.
+# the environment, or c.WarmExecute.warm = False here, turns it off. WarmExecute is nbgrader's
+# Execute step, so every Execute setting (the timeout above, --Execute.timeout=...) applies.
 from nbgrader.converters import Autograde  # noqa: E402
 from nbgrader.preprocessors import Execute  # noqa: E402
 
@@ -69,5 +70,3 @@ from coursekit.warm_kernels import WarmExecute  # noqa: E402
 c.Autograde.autograde_preprocessors = [
     WarmExecute if step is Execute else step for step in Autograde.class_traits()["autograde_preprocessors"].default()
 ]
-c.WarmExecute.timeout = c.Execute.timeout
-c.WarmExecute.interrupt_on_timeout = c.Execute.interrupt_on_timeout

@@ -66,12 +66,21 @@ def test_solution_scores_full_marks_and_no_cell_fails(grades, lesson):
 
 
 @pytest.mark.parametrize("lesson", LESSONS)
-def test_untouched_student_copy_scores_zero(grades, lesson):
+def test_untouched_student_copy_scores_zero_and_only_its_stubs_fail(grades, lesson):
+    """What a student sees on "Run All" of a fresh copy: each exercise stops at its stub, nothing else fails."""
     graded = grades(lesson).untouched
-    assert set(graded.scores) == set(tests_of(lesson).values()), "every autograded cell was graded"
+    pairs = tests_of(lesson)
+    assert set(graded.scores) == set(pairs.values()), "every autograded cell was graded"
     assert all(score == 0 for score, _ in graded.scores.values()), graded.describe()
-    exercise_cells = set(tests_of(lesson)) | set(tests_of(lesson).values())
-    others = {where: error for where, error in graded.errors.items() if where not in exercise_cells}
+    not_stopped = {
+        a: str(graded.errors.get(a))
+        for a in pairs
+        if getattr(graded.errors.get(a), "ename", "") != "NotImplementedError"
+    }
+    assert not not_stopped, f"{lesson}: these exercise stubs should raise NotImplementedError: {not_stopped}"
+    others = {
+        where: str(error) for where, error in graded.errors.items() if where not in set(pairs) | set(pairs.values())
+    }
     assert not others, f"{lesson}: cells outside the exercises fail for a student who answered nothing: {others}"
 
 
