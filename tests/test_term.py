@@ -22,10 +22,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import shutil
-import sqlite3
-import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -33,7 +29,6 @@ import background
 import nbformat
 import pytest
 from nbclient import NotebookClient
-from nbgrader.api import Gradebook
 from term_course import (
     COURSE_ID,
     ROOT,
@@ -157,7 +152,6 @@ def run_term(where: Path) -> Course:
     instructor(course, "release_assignment", LESSON)
     students_hand_in(course)
     instructor(course, "collect", LESSON)
-    shutil.copytree(course.root, where / "before-autograde")  # for the parallel-grading test
     instructor(course, "autograde", LESSON)
     grade_reflections(course)
     instructor(course, "generate_feedback", LESSON)
@@ -236,42 +230,6 @@ def test_feedback_is_generated_for_each_student_and_reaches_them(term):
         assert "<svg" in page, f"{name}'s feedback shows the charts, drawn offline"
     fetched_pages = list((term.homes / "ada" / LESSON / "feedback").rglob(f"{LESSON}.html"))
     assert len(fetched_pages) == 1, "ada fetched her feedback into her own home"
-
-
-def autograde_record(db: Path) -> dict:
-    """Everything ``nbgrader autograde`` writes to a gradebook, per student."""
-    record = {}
-    with Gradebook(f"sqlite:///{db}") as gradebook:
-        for submission in gradebook.assignment_submissions(LESSON):
-            for notebook in submission.notebooks:
-                record[submission.student.id] = {
-                    "timestamp": submission.timestamp,
-                    "late_penalty": notebook.late_submission_penalty,
-                    "grades": {g.name: (g.auto_score, g.needs_manual_grade) for g in notebook.grades},
-                    "comments": {c.name: c.auto_comment for c in notebook.comments},
-                }
-    return record
-
-
-def test_parallel_grading_equals_the_serial_run(term):
-    course = term.root.parent / "before-autograde"
-    result = subprocess.run(
-        [sys.executable, "-m", "tools.grade_class", "--course", str(course), "autograde", LESSON, "--jobs", "2"],
-        capture_output=True,
-        text=True,
-        timeout=900,
-        cwd=ROOT,
-    )
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
-    assert re.search(r"===== shard 0: \S+", result.stdout) and "===== shard 1:" in result.stdout
-    parallel, serial = autograde_record(course / "gradebook.db"), autograde_record(term.root / "gradebook.db")
-    assert sorted(parallel) == SUBMITTERS
-    assert parallel == serial
-    with sqlite3.connect(course / "gradebook.db") as db:
-        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-    for name in SUBMITTERS:
-        assert (course / "autograded" / name / LESSON / f"{LESSON}.ipynb").exists()
-    assert not list(course.glob(".grade-class-*")), "the shards are cleaned up"
 
 
 def run_analytics(term: Course) -> nbformat.NotebookNode:

@@ -1,7 +1,7 @@
-"""Grade a whole class: check the submissions before grading, then autograde on every core.
+"""Grade a whole class: check the submissions before grading, then autograde them, on several cores if asked.
 
     python -m tools.grade_class check LESSON [--repair]
-    python -m tools.grade_class autograde LESSON [--jobs N] [-- nbgrader options ...]
+    python -m tools.grade_class autograde LESSON [--jobs N] [--students a,b] [--db-url URL] [-- nbgrader options]
 
 Run from the course root (the folder with ``nbgrader_config.py``), after
 ``nbgrader collect LESSON``. See docs/instructor-guide.md.
@@ -19,13 +19,14 @@ metadata (nbgrader then restores the real test), and a cell that would stop the
 grader is replaced by one that raises (0 points for that exercise, every other
 exercise still graded). Originals are kept beside the notebook as ``*.orig``.
 
-``autograde`` is ``nbgrader autograde LESSON`` on N cores. nbgrader grades one
-notebook at a time and its SQLite gradebook must have one writer, so the class
-is split into N shards; each shard is graded by the real ``nbgrader autograde``
-in its own folder with its own copy of ``gradebook.db``; then this process alone
-copies the results (submission times, autograded scores, comments, late
-penalties) into the course's gradebook and the autograded notebooks into
-``autograded/``. A test proves the grades equal a serial ``nbgrader autograde``.
+``autograde`` is ``nbgrader autograde LESSON`` with a progress line (students
+done / total, elapsed, estimate), and with ``--jobs N`` it runs N nbgrader
+processes at once, each on its own share of the students, all writing into the
+course's gradebook. That needs a gradebook several processes can write at once:
+PostgreSQL (``c.CourseDirectory.db_url``); with SQLite, nbgrader's default, N > 1
+is refused with an explanation. What must happen once happens first, in this
+process: the schema, the lesson's row and every student's row. A student is in
+exactly one share, and a lock file keeps a second grading run out of the folder.
 """
 
 from __future__ import annotations
@@ -33,21 +34,26 @@ from __future__ import annotations
 import argparse
 import ast
 import builtins
+import fcntl
 import os
+import re
 import shutil
 import subprocess
 import sys
-import tempfile
-import warnings
+import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+from nbgrader.coursedir import CourseDirectory
+from traitlets.config.loader import PyFileConfigLoader
 
-from tools.nbgrader_cli import run_nbgrader
-from tools.notebooks import nbgrader_cells
+from tools.nbgrader_cli import nbgrader_command
+from tools.notebooks import nbgrader_cells, venv_env
 
 # --- check: read the submissions, never run them ---------------------------------------
 
@@ -338,107 +344,154 @@ def check_class(course: Path, lesson: str, repair: bool = False) -> list[Finding
     return findings
 
 
-# --- autograde: shards on every core, one writer --------------------------------------
+# --- autograde: several nbgrader processes, one shared gradebook ---------------------------
+
+
+class GradingError(RuntimeError):
+    """A class cannot be graded as asked; the message says what to do instead."""
+
+
+def course_db_url(course: Path, override: str | None = None) -> str:
+    """The gradebook nbgrader uses for this course: ``--db-url``, else nbgrader_config.py, else SQLite."""
+    if override:
+        return override
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+    return CourseDirectory(config=config, root=str(course)).db_url
 
 
 def students_of(course: Path, lesson: str) -> list[str]:
     return sorted(p.parent.name for p in (course / "submitted").glob(f"*/{lesson}") if p.is_dir())
 
 
-def shard(students: list[str], jobs: int) -> list[list[str]]:
-    """Round-robin, so each shard gets a similar share of the class."""
-    shards = [students[i::jobs] for i in range(jobs)]
-    return [s for s in shards if s]
+def split(students: list[str], jobs: int) -> list[list[str]]:
+    """Round-robin, so each process gets a similar share of the class; no student twice."""
+    unique = sorted(set(students))
+    parts = [unique[i::jobs] for i in range(jobs)]
+    return [part for part in parts if part]
 
 
-def make_shard(course: Path, lesson: str, students: list[str], where: Path) -> Path:
-    """A course folder with the config, the lesson's sources, these students and a gradebook copy."""
-    where.mkdir(parents=True)
-    shutil.copy2(course / "nbgrader_config.py", where / "nbgrader_config.py")
-    shutil.copy2(course / "gradebook.db", where / "gradebook.db")
-    shutil.copytree(course / "solutions" / lesson, where / "solutions" / lesson)
-    for student in students:
-        shutil.copytree(course / "submitted" / student / lesson, where / "submitted" / student / lesson)
-    return where
+def set_up(db_url: str, lesson: str, students: list[str]) -> None:
+    """What must run once, before any grader starts: the schema, the lesson, every student's row.
 
-
-def autograde_shard(root: Path, lesson: str, students: list[str], extra: list[str]) -> subprocess.CompletedProcess:
-    """The real ``nbgrader autograde`` on one shard; its log is returned, not printed, so logs don't interleave."""
-    return run_nbgrader(root, "autograde", lesson, "--force", f"--CourseDirectory.root={root}", *extra, check=False)
-
-
-def merge(course: Path, shard_root: Path, lesson: str) -> list[str]:
-    """Copy one shard's autograde results into the course gradebook (the single writer)."""
+    nbgrader creates all three on first use; several processes doing that at once on an
+    empty database collide (duplicate tables, duplicate students). Safe to run again.
+    """
     from nbgrader.api import Gradebook, MissingEntry
-    from sqlalchemy.exc import SAWarning
 
-    # nbgrader's own add_submission triggers these autoflush warnings (a serial
-    # autograde prints them too); they say nothing about the merge.
-    warnings.filterwarnings("ignore", category=SAWarning)
-    merged = []
-    with (
-        Gradebook(f"sqlite:///{shard_root / 'gradebook.db'}") as source,
-        Gradebook(f"sqlite:///{course / 'gradebook.db'}") as target,
-    ):
-        for submission in source.assignment_submissions(lesson):
-            student = submission.student
-            target.update_or_create_student(
-                student.id, first_name=student.first_name, last_name=student.last_name, email=student.email
+    os.environ["PATH"] = venv_env()["PATH"]  # nbgrader runs `alembic` by name when it opens a gradebook
+    with Gradebook(db_url) as gradebook:
+        try:
+            gradebook.find_assignment(lesson)
+        except MissingEntry as missing:
+            raise GradingError(
+                f"{lesson} is not in the gradebook: run `nbgrader generate_assignment {lesson}` first"
+            ) from missing
+        for student in sorted(set(students)):
+            gradebook.update_or_create_student(student)
+
+
+@contextmanager
+def only_grader(course: Path) -> Iterator[None]:
+    """One grading run per course folder at a time: two would grade the same students at once."""
+    with (course / ".grade_class.lock").open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as busy:
+            raise GradingError(f"another grading run is under way in {course}; wait for it to finish") from busy
+        yield
+
+
+class Progress:
+    """Students done / total, elapsed time and an estimate, printed as nbgrader moves through the class.
+
+    nbgrader announces each student as it starts on them; a student is done when the
+    same process starts on the next one, or ends (a broken submission counts: it is
+    done, with 0 points and nbgrader's error in the log).
+    """
+
+    def __init__(self, total: int, out=sys.stderr) -> None:
+        self.total, self.out, self.done = total, out, set()
+        self.started = time.monotonic()
+        self.lock = threading.Lock()
+
+    def finished(self, student: str | None) -> None:
+        if student is None:
+            return
+        with self.lock:
+            if student in self.done:
+                return
+            self.done.add(student)
+            elapsed = time.monotonic() - self.started
+            left = elapsed / len(self.done) * (self.total - len(self.done))
+            print(
+                f"graded {len(self.done)}/{self.total} in {clock(elapsed)}, about {clock(left)} left",
+                file=self.out,
+                flush=True,
             )
-            target.update_or_create_submission(lesson, student.id, timestamp=submission.timestamp)
-            for notebook in submission.notebooks:
-                try:
-                    into = target.find_submission_notebook(notebook.name, lesson, student.id)
-                except MissingEntry:
-                    continue
-                copy_notebook_results(notebook, into)
-            merged.append(student.id)
-        target.db.commit()
-    return merged
 
 
-def copy_notebook_results(notebook, into) -> None:
-    """The fields ``nbgrader autograde`` writes: auto scores, review flags, auto comments, late penalty."""
-    grades = {g.name: g for g in into.grades}
-    for grade in notebook.grades:
-        grades[grade.name].auto_score = grade.auto_score
-        grades[grade.name].needs_manual_grade = grade.needs_manual_grade
-    comments = {c.name: c for c in into.comments}
-    for comment in notebook.comments:
-        comments[comment.name].auto_comment = comment.auto_comment
-    into.late_submission_penalty = notebook.late_submission_penalty
-    into.flagged = notebook.flagged
+#: The line with which nbgrader starts on a student.
+STARTS = re.compile(r"Creating/updating student with ID '([^']+)'")
 
 
-def copy_autograded(course: Path, shard_root: Path, lesson: str, students: list[str]) -> None:
-    for student in students:
-        done = shard_root / "autograded" / student / lesson
-        target = course / "autograded" / student / lesson
-        if target.exists():
-            shutil.rmtree(target)
-        if done.exists():
-            shutil.copytree(done, target)
+def clock(seconds: float) -> str:
+    minutes, rest = divmod(int(round(seconds)), 60)
+    return f"{minutes}:{rest:02d}"
 
 
-def autograde_class(course: Path, lesson: str, jobs: int, extra: list[str]) -> int:
-    """Grade every submission of ``lesson`` on ``jobs`` cores; return nbgrader's worst exit code."""
-    students = students_of(course, lesson)
-    if not (course / "gradebook.db").exists():
-        print("no gradebook.db here: run `nbgrader generate_assignment` first", file=sys.stderr)
-        return 2
-    parts = shard(students, max(1, jobs))
-    worst = 0
-    with tempfile.TemporaryDirectory(prefix=".grade-class-", dir=course) as tmp:
-        roots = [make_shard(course, lesson, part, Path(tmp) / f"shard-{i}") for i, part in enumerate(parts)]
+def grade(
+    course: Path, lesson: str, part: list[str], everyone: list[str], extra: list[str], progress: Progress
+) -> tuple[int, str]:
+    """One real ``nbgrader autograde`` over ``part`` only (every other student excluded); (exit code, log)."""
+    others = sorted(set(everyone) - set(part))
+    args = ["autograde", lesson, "--force", *extra]
+    if others:
+        args.append(f"--CourseDirectory.student_id_exclude={','.join(others)}")
+    process = subprocess.Popen(
+        nbgrader_command(*args), cwd=course, env=venv_env(), text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    log, current = [], None
+    for text in process.stdout:
+        log.append(text)
+        starting = STARTS.search(text)
+        if starting:
+            progress.finished(current)
+            current = starting.group(1)
+    code = process.wait()
+    progress.finished(current)
+    return code, "".join(log)
+
+
+def autograde_class(
+    course: Path, lesson: str, jobs: int, extra: list[str], db_url: str | None = None, only: list[str] | None = None
+) -> int:
+    """Grade the class (or ``only`` these students) on ``jobs`` processes; return nbgrader's worst exit code."""
+    url = course_db_url(course, db_url)
+    if jobs > 1 and url.startswith("sqlite"):
+        raise GradingError(
+            f"--jobs {jobs} needs a gradebook that several processes can write at once; this course uses "
+            f"SQLite ({url}), which allows one writer. Grade with --jobs 1, or move the gradebook to "
+            "PostgreSQL (docs/instructor-guide.md, 'A shared PostgreSQL gradebook')."
+        )
+    everyone = students_of(course, lesson)
+    chosen = sorted(set(only)) if only else everyone
+    unknown = sorted(set(chosen) - set(everyone))
+    if unknown:
+        raise GradingError(f"no submission of {lesson} in submitted/ for: {', '.join(unknown)}")
+    if db_url:
+        extra = [*extra, f"--CourseDirectory.db_url={db_url}"]
+    with only_grader(course):
+        set_up(url, lesson, chosen)
+        parts = split(chosen, max(1, jobs))
+        progress = Progress(len(chosen))
         with ThreadPoolExecutor(max_workers=len(parts) or 1) as pool:
-            results = list(pool.map(lambda r, p: autograde_shard(r, lesson, p, extra), roots, parts))
-        for index, (root, part, result) in enumerate(zip(roots, parts, results, strict=True)):
-            print(f"===== shard {index}: {', '.join(part)} (nbgrader exited {result.returncode})")
-            print(result.stdout, end="")
-            worst = max(worst, result.returncode)
-            merge(course, root, lesson)
-            copy_autograded(course, root, lesson, part)
-    print(f"graded {len(students)} submissions of {lesson} in {len(parts)} shard(s)")
+            runs = list(pool.map(lambda part: grade(course, lesson, part, everyone, extra, progress), parts))
+    worst = 0
+    for index, (part, (code, log)) in enumerate(zip(parts, runs, strict=True)):
+        print(f"===== grader {index + 1} of {len(parts)}: {', '.join(part)} (nbgrader exited {code})")
+        print(log, end="")
+        worst = max(worst, code)
+    print(f"graded {len(chosen)} submissions of {lesson} with {len(parts)} process(es) into {url.split('?')[0]}")
     return worst
 
 
@@ -448,12 +501,20 @@ def main(argv: list[str] | None = None) -> int:
     check = sub.add_parser("check", help="report (and --repair) problems in the submissions")
     check.add_argument("lesson")
     check.add_argument("--repair", action="store_true")
-    grade = sub.add_parser("autograde", help="nbgrader autograde on several cores")
+    grade = sub.add_parser("autograde", help="nbgrader autograde with progress, on several processes if asked")
     grade.add_argument("lesson")
-    grade.add_argument("--jobs", type=int, default=0, help="shards to grade at once (default: every core)")
-    grade.add_argument("nbgrader_args", nargs=argparse.REMAINDER, help="passed to nbgrader after --")
+    grade.add_argument(
+        "--jobs",
+        type=int,
+        default=0,
+        help="nbgrader processes at once (default: 1 on SQLite, every core on PostgreSQL)",
+    )
+    grade.add_argument("--students", help="only these students (comma-separated ids; default: every submission)")
+    grade.add_argument("--db-url", help="the gradebook's SQLAlchemy URL (default: as nbgrader_config.py says)")
     parser.add_argument("--course", type=Path, default=Path.cwd(), help="course root (default: here)")
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    ours, extra = (argv[: argv.index("--")], argv[argv.index("--") + 1 :]) if "--" in argv else (argv, [])
+    args = parser.parse_args(ours)
     course = args.course.resolve()
     if args.action == "check":
         findings = check_class(course, args.lesson, args.repair)
@@ -461,9 +522,14 @@ def main(argv: list[str] | None = None) -> int:
             print(finding.line())
         print(f"checked {len(students_of(course, args.lesson))} submissions: {len(findings)} finding(s)")
         return 0
-    extra = [a for a in args.nbgrader_args if a != "--"]
-    jobs = args.jobs or len(os.sched_getaffinity(0))
-    return autograde_class(course, args.lesson, jobs, extra)
+    url = course_db_url(course, args.db_url)
+    jobs = args.jobs or (1 if url.startswith("sqlite") else len(os.sched_getaffinity(0)))
+    only = [s.strip() for s in args.students.split(",") if s.strip()] if args.students else None
+    try:
+        return autograde_class(course, args.lesson, jobs, extra, db_url=args.db_url, only=only)
+    except GradingError as error:
+        print(f"grade_class: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -23,7 +23,6 @@ from lab_browser import (
     RequestLog,
     artifacts_dir,
     chromium,
-    in_ci,
     missing_browser,
     watch_requests,
 )
@@ -36,7 +35,7 @@ from lab_feedback import (
 )
 from lab_notebook import close_all_tabs, open_lab
 from lab_server import LabServer, running_lab
-from support import ROOT, copy_course
+from support import ROOT, copy_course, in_ci
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
