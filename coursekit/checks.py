@@ -150,6 +150,21 @@ def drawn_labels(chart: Any, name: str) -> list[str]:
     return []
 
 
+def drawn_marks(chart: Any, mark: str) -> list[dict[str, Any]]:
+    """Every item the chart's layers draw with ``mark`` (``"rule"``, ``"line"``, ``"point"``...), as drawn.
+
+    Each item is Vega's record of one drawn thing, with its position in pixels (``x``, ``y``...):
+    one per rule, one per point of a line. Axis ticks and grid lines are not marks and never count.
+    Whatever syntax drew them (a table of their own, a filter, nested layers), the same drawing gives
+    the same items.
+    """
+    return [
+        dict(item)
+        for node in _nodes(scenegraph(chart), lambda n: n.get("role") == "mark" and n.get("marktype") == mark)
+        for item in node.get("items", ())
+    ]
+
+
 def drawn_bars(chart: Any) -> list[tuple[str, float]]:
     """Each bar as drawn, in drawing order along its category axis, with its signed length.
 

@@ -58,7 +58,7 @@ def test_case_dates_match_the_fact_sheet(cases):
     assert lag["Netflix Qwikster"] == 68
     assert lag["Domino's prank video"] == 2
     assert lag["United flight 3411"] == 2
-    assert lag["Airbnb EJ"] == 5
+    assert lag["Airbnb EJ"] == 33  # the host's post of 29 Jun 2011 (public), not the day it went viral (27 Jul)
     assert lag["KFC UK chicken shortage"] == 9
     assert np.isnan(lag["Tylenol recall"]), "the recall date is unverified, so it stays blank"
     prior = cases.set_index("case")["prior_statement_date"].dropna()

@@ -156,8 +156,9 @@ CASES = [
     {
         "case": "Airbnb EJ",
         "company": "Airbnb",
-        "incident": "A host's flat trashed by a guest (June 2011); her blog post went viral",
-        "incident_date": "2011-07-27",
+        "incident": "A host's flat trashed by a guest (June 2011); her blog post about it (29 Jun) "
+        "went viral a month later (27–28 Jul)",
+        "incident_date": "2011-06-29",
         "prior_statement_date": None,
         "apology_date": "2011-08-01",
         "speaker": "Brian Chesky, CEO",
@@ -169,8 +170,9 @@ CASES = [
         "outcome_direction": "not reported",
         "components": (1, 1, 1, 1, 1, 0),
         "coding_note": "CEO's letter admitted the company had handled it badly, said what went "
-        "wrong, and announced the guarantee, hotline and more support staff.",
-        "source": "allthingsd; latimes; techcrunch (2012-05-22)",
+        "wrong, and announced the guarantee, hotline and more support staff. The incident was "
+        "public from the host's post (29 Jun); the apology came 5 days after it went viral.",
+        "source": "allthingsd; latimes; techcrunch (2011-07-27; 2012-05-22); abcnews (2011-08-02)",
     },
     {
         "case": "KFC UK chicken shortage",
