@@ -70,36 +70,72 @@ def _base_name(node: ast.AST) -> str | None:
     return node.id if isinstance(node, ast.Name) else None
 
 
-def reads(source: str) -> set[str]:
-    """Names a cell may read that were bound before it (more rather than fewer)."""
-    tree = parse(source)
-    if tree is None:
-        return {EVERYTHING}
-    loaded = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-            loaded.add(node.id)
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in DYNAMIC_CALLS:
-            return {EVERYTHING}
-    return loaded
+NESTED_SCOPES = (
+    ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef,
+    ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp,
+)  # fmt: skip
 
 
-def writes(source: str, known_imports: set[tuple[str, str]] = frozenset()) -> set[str]:
-    """Names a cell binds or changes (re-importing a module under the notebook's own alias changes nothing)."""
-    tree = parse(source)
-    if tree is None:
-        return {EVERYTHING}
-    names: set[str] = set()
-    for node in ast.walk(tree):
+def _top_level_nodes(node: ast.AST) -> Iterable[ast.AST]:
+    """Every node of a statement that runs in the cell's own scope (not inside a def, lambda or comprehension)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        if isinstance(current, NESTED_SCOPES):  # its own scope: only its name (if any) is bound here
+            continue
+        stack.extend(ast.iter_child_nodes(current))
+
+
+def _bound_here(statement: ast.stmt, known_imports: set[tuple[str, str]]) -> set[str]:
+    """Names a statement binds in the notebook's namespace."""
+    names = set()
+    for node in _top_level_nodes(statement):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
             names.add(node.id)
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             names.add(node.name)
         elif isinstance(node, ast.Import | ast.ImportFrom):
-            for alias, module in import_bindings(node):
-                if (alias, module) not in known_imports:
-                    names.add(alias)
-        elif isinstance(node, ast.Attribute | ast.Subscript) and isinstance(node.ctx, ast.Store | ast.Del):
+            names.update(alias for alias, module in import_bindings(node) if (alias, module) not in known_imports)
+    return names
+
+
+def reads(source: str) -> set[str]:
+    """Names a cell may read that were bound before it (more rather than fewer).
+
+    A name the cell binds before its first use is not an input (``_d = ...`` then
+    ``_d[...]``); everything a def, lambda or comprehension mentions counts, since
+    it may run later.
+    """
+    tree = parse(source)
+    if tree is None:
+        return {EVERYTHING}
+    found: set[str] = set()
+    bound: set[str] = set()
+    for statement in tree.body:
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id not in bound:
+                found.add(node.id)
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in DYNAMIC_CALLS:
+                return {EVERYTHING}
+        bound |= _bound_here(statement, set())
+    return found
+
+
+def writes(source: str, known_imports: set[tuple[str, str]] = frozenset()) -> set[str]:
+    """Names a cell binds or changes (re-importing a module under the notebook's own alias changes nothing).
+
+    Names bound inside a def or a comprehension stay there; a change through an
+    attribute or an item (``survey["x"] = ...``), anywhere, changes the object's name.
+    """
+    tree = parse(source)
+    if tree is None:
+        return {EVERYTHING}
+    names: set[str] = set()
+    for statement in tree.body:
+        names |= _bound_here(statement, known_imports)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute | ast.Subscript) and isinstance(node.ctx, ast.Store | ast.Del):
             names.add(_base_name(node) or EVERYTHING)
         elif isinstance(node, ast.Call):
             func = node.func
