@@ -3,11 +3,19 @@
 Why: grading one submission of a lesson costs a few seconds, and most of it is
 not the student's code. Starting a kernel, importing pandas and Altair, and
 starting the chart renderer (vl-convert) come before the first answer runs; a
-graceful shutdown waits after the last. With this plug-in, while one submission
-runs, the *next* kernel is already starting in its own process, on the other
-core, and imports those libraries as it starts (an IPython extension, so none of
-the student's names exist yet). When the submission is done, its kernel is
-killed at once: nbgrader has every reply by then.
+graceful shutdown waits after the last. With this plug-in the *next* kernel is
+started while the current submission runs, on the other core, and is killed at
+once when its submission is done (nbgrader has every reply by then).
+
+Two ways to start a kernel ahead (``c.WarmExecute.start``):
+
+- ``"fork"`` (default): a helper process (``coursekit.kernel_zygote``) imports
+  the libraries once and forks each kernel from itself; a kernel costs a fork
+  and the chart renderer's start. Its fork-safety rules are listed, and tested,
+  in that module.
+- ``"spawn"``: each kernel is a new interpreter that imports the libraries as it
+  starts (an IPython extension); about three times the processor time per
+  kernel, and no fork.
 
 What stays as it was, and is tested (tests/test_warm_kernels.py):
 
@@ -27,23 +35,29 @@ environment (or ``c.WarmExecute.warm = False``) turns it off.
 from __future__ import annotations
 
 import atexit
+import json
 import os
 import signal
+import subprocess
+import sys
 import tempfile
+import threading
+import time
 from typing import Any
 
 from jupyter_client.manager import AsyncKernelManager
+from jupyter_client.provisioning import LocalProvisioner
 from jupyter_core.utils import run_sync
 from nbgrader.preprocessors import Execute
-from traitlets import Bool, List, Unicode
+from traitlets import Bool, Enum, List, Unicode
 
-#: What a spare kernel imports while it waits: the libraries every lesson's first cell imports.
+#: What a spawned spare kernel imports while it waits: the libraries every lesson's first cell imports.
 WARM_MODULES = ["numpy", "pandas", "altair", "vl_convert", "coursekit"]
 SWITCH = "COURSE_WARM_KERNELS"
 
 
 def load_ipython_extension(ipython: Any) -> None:
-    """Run inside a spare kernel as it starts: import the heavy libraries, start the chart renderer.
+    """Run inside a spawned spare kernel as it starts: import the libraries, start the chart renderer.
 
     Nothing is bound in the user's namespace: a notebook still needs its own imports.
     """
@@ -56,13 +70,112 @@ def load_ipython_extension(ipython: Any) -> None:
     vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": [{}]}})
 
 
+# --- forked kernels ----------------------------------------------------------------------
+
+
+class Zygote:
+    """The helper process kernels are forked from (``python -m coursekit.kernel_zygote``)."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "coursekit.kernel_zygote"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            text=True, bufsize=1,
+        )  # fmt: skip
+        self.lock = threading.Lock()
+        ready = self._answer()
+        if "ready" not in ready:
+            raise RuntimeError(f"the kernel zygote did not start: {ready}")
+
+    def _answer(self) -> dict[str, Any]:
+        line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError(f"the kernel zygote stopped (exit code {self.process.poll()})")
+        return json.loads(line)
+
+    def fork(self, argv: list[str], cwd: str, env: dict[str, str]) -> int:
+        with self.lock:
+            self.process.stdin.write(json.dumps({"argv": argv, "cwd": cwd, "env": env}) + "\n")
+            self.process.stdin.flush()
+            return int(self._answer()["pid"])
+
+    def close(self) -> None:
+        """End of stdin: the zygote kills the kernels it forked and exits."""
+        if self.process.poll() is None:
+            self.process.stdin.close()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+class ForkedKernel:
+    """A Popen-like handle on a kernel forked by the zygote: not our child, so it is watched by pid."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.returncode = pid, None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            try:
+                os.kill(self.pid, 0)
+            except ProcessLookupError:
+                self.returncode = 0
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(str(self.pid), timeout)
+            time.sleep(0.02)
+        return self.returncode
+
+    def send_signal(self, signum: int) -> None:
+        try:
+            os.kill(self.pid, signum)
+        except ProcessLookupError:
+            pass
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+
+class ForkProvisioner(LocalProvisioner):
+    """jupyter_client's local provisioner, except that the kernel is forked by the zygote instead of spawned."""
+
+    zygote: Zygote | None = None
+
+    async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
+        launcher = next(i for i, part in enumerate(cmd) if part.endswith(("ipykernel_launcher", "ipykernel")))
+        env = dict(kwargs.get("env") or os.environ)
+        cwd = str(kwargs.get("cwd") or os.getcwd())
+        pid = self.zygote.fork(cmd[launcher + 1 :], cwd, env)
+        self.process, self.pid, self.pgid, self.cwd = ForkedKernel(pid), pid, pid, cwd
+        return self.connection_info
+
+
+# --- the pool of one spare kernel ----------------------------------------------------------
+
+
 class _Spare:
     """A kernel started ahead of time, and the environment it was started with."""
 
-    def __init__(self, kernel_name: str, extra_arguments: list[str], folder: str) -> None:
+    def __init__(self, kernel_name: str, extra_arguments: list[str], folder: str, zygote: Zygote | None) -> None:
         self.env = dict(os.environ)
         self.km = AsyncKernelManager(kernel_name=kernel_name)
-        arguments = [*extra_arguments, f"--IPKernelApp.extra_extensions={[__name__]!r}"]
+        arguments = list(extra_arguments)
+        if zygote is None:
+            arguments.append(f"--IPKernelApp.extra_extensions={[__name__]!r}")
+        else:
+            self.km.kernel_id = self.km.kernel_id or os.urandom(8).hex()
+            self.km.provisioner = ForkProvisioner(kernel_id=self.km.kernel_id, kernel_spec=self.km.kernel_spec,
+                                                  parent=self.km)  # fmt: skip
+            self.km.provisioner.zygote = zygote
         run_sync(self.km.start_kernel)(extra_arguments=arguments, cwd=folder, env=self.env)
 
     def kill(self) -> None:
@@ -81,23 +194,33 @@ class _Pool:
 
     def __init__(self) -> None:
         self.spare: _Spare | None = None
-        self.key: tuple[str, tuple[str, ...]] | None = None
+        self.key: tuple[str, str, tuple[str, ...]] | None = None
+        self.zygote: Zygote | None = None
         self.folder = tempfile.mkdtemp(prefix="warm-kernel-")
         atexit.register(self.close)
 
-    def take(self, kernel_name: str, extra_arguments: list[str]) -> _Spare:
+    def take(self, start: str, kernel_name: str, extra_arguments: list[str]) -> _Spare:
         """A warm kernel for this submission; the next one starts warming at once."""
-        key = (kernel_name, tuple(extra_arguments))
+        key = (start, kernel_name, tuple(extra_arguments))
         if self.spare is None or self.key != key:
             self.close()
-            self.spare, self.key = _Spare(kernel_name, extra_arguments, self.folder), key
-        taken, self.spare = self.spare, _Spare(kernel_name, extra_arguments, self.folder)
+            self.key = key
+            self.spare = self._new(*key)
+        taken, self.spare = self.spare, self._new(*key)
         return taken
+
+    def _new(self, start: str, kernel_name: str, extra_arguments: tuple[str, ...]) -> _Spare:
+        if start == "fork" and self.zygote is None:
+            self.zygote = Zygote()
+        return _Spare(kernel_name, list(extra_arguments), self.folder, self.zygote if start == "fork" else None)
 
     def close(self) -> None:
         if self.spare is not None:
             self.spare.kill()
             self.spare = None
+        if self.zygote is not None:
+            self.zygote.close()
+            self.zygote = None
 
 
 _POOL: _Pool | None = None
@@ -116,21 +239,29 @@ class WarmExecute(Execute):
     warm = Bool(True, help="Use warm kernels; the environment variable COURSE_WARM_KERNELS=0 turns them off.").tag(
         config=True
     )
+    start = Enum(["fork", "spawn"], "fork", help="How spare kernels start: forked from a warm process, or spawned."
+                 ).tag(config=True)  # fmt: skip
     warm_kernel_names = List(
         Unicode(),
         ["python3"],
         help="Kernels that may be started warm: the course's own Python. Any other kernel starts cold.",
     ).tag(config=True)
 
-    def _use_warm(self, nb: Any, km: Any) -> bool:
-        kernel = nb.metadata.get("kernelspec", {}).get("name") or self.kernel_name or "python3"
-        return km is None and self.warm and os.environ.get(SWITCH, "1") != "0" and kernel in self.warm_kernel_names
+    def _kernel_of(self, nb: Any) -> str:
+        return self.kernel_name or nb.metadata.get("kernelspec", {}).get("name") or "python3"
+
+    def uses_warm_kernel(self, nb: Any, km: Any = None) -> bool:
+        return (
+            km is None
+            and self.warm
+            and os.environ.get(SWITCH, "1") != "0"
+            and self._kernel_of(nb) in self.warm_kernel_names
+        )
 
     def preprocess(self, nb: Any, resources: Any = None, km: Any = None) -> Any:
-        if not self._use_warm(nb, km):
+        if not self.uses_warm_kernel(nb, km):
             return super().preprocess(nb, resources, km=km)
-        kernel = nb.metadata.get("kernelspec", {}).get("name") or self.kernel_name or "python3"
-        spare = _pool().take(kernel, list(self.extra_arguments))
+        spare = _pool().take(self.start, self._kernel_of(nb), list(self.extra_arguments))
         self._spare = spare
         try:
             return super().preprocess(nb, resources, km=spare.km)

@@ -1,0 +1,113 @@
+"""A process that imports the heavy libraries once and forks each new kernel from itself.
+
+Run by ``coursekit.warm_kernels`` as ``python -m coursekit.kernel_zygote``, one per
+grading process. It reads one JSON request per line on stdin (the kernel's argv,
+folder and environment), forks, and answers with the new kernel's pid. Starting
+a kernel this way costs a fork, not a fresh interpreter importing pandas and
+Altair again: the child already has them.
+
+Fork-safety rules, each followed here and tested in tests/test_warm_kernels.py:
+
+1. Nothing that starts a thread or a runtime runs before the fork. The chart
+   renderer (vl-convert, a JavaScript runtime on its own thread) is imported
+   here but started only in the child: a renderer started before the fork
+   leaves the child's renders hanging.
+2. Every child reseeds NumPy's global random generator (Python's ``random``
+   reseeds itself after a fork); two submissions never share random numbers.
+3. The child starts its own session (``setsid``): a signal to its process
+   group (an interrupt on timeout, a kill) never reaches this process.
+4. ipykernel reads its parent's pid from the environment when it is *imported*;
+   here that was before any request, so the child names its real parent, this
+   process, on the command line (``--IPKernelApp.parent_handle``). If the
+   grader goes, this process goes (end of stdin), and then its kernels.
+5. The child resets SIGCHLD, closes the request and answer pipes, reads from
+   /dev/null and writes to this process's stderr, so nothing it prints can
+   corrupt the answers.
+6. The child takes the folder and the environment of its request before the
+   kernel starts; it is a new process, used for one notebook only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+from typing import Any
+
+#: Imported once, before any fork (rule 1: imported, not started).
+PRELOADED = ["numpy", "pandas", "altair", "vl_convert", "coursekit", "ipykernel.kernelapp", "ipykernel.ipkernel"]
+TINY_CHART = {"mark": "point", "data": {"values": [{}]}}
+
+
+def _reap(_signum: int, _frame: Any) -> None:
+    """Collect finished kernels so none is left a zombie (their pids then vanish, which is how the grader polls)."""
+    while True:
+        try:
+            pid, _status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+def become_kernel(request: dict[str, Any], pipes: tuple[int, ...]) -> None:
+    """In the child: follow the fork-safety rules, then run the kernel until it is shut down."""
+    code = 1
+    try:
+        os.setsid()
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        for fd in pipes:
+            os.close(fd)
+        os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+        os.dup2(2, 1)
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        import numpy
+
+        numpy.random.seed()
+        import vl_convert
+
+        vl_convert.vegalite_to_svg(TINY_CHART)  # start the renderer in this process (rule 1)
+        from ipykernel.kernelapp import IPKernelApp
+
+        argv = [*request["argv"], f"--IPKernelApp.parent_handle={os.getppid()}"]
+        sys.argv = [sys.argv[0], *argv]
+        IPKernelApp.launch_instance(argv=argv)
+        code = 0
+    finally:
+        os._exit(code)
+
+
+def serve() -> None:
+    """Answer fork requests until stdin closes, then stop every kernel still running."""
+    import importlib
+
+    for name in PRELOADED:
+        importlib.import_module(name)
+    requests = os.fdopen(os.dup(0), "r")
+    answers = os.fdopen(os.dup(1), "w")
+    os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+    os.dup2(2, 1)  # stray prints go to stderr, never into the answers
+    signal.signal(signal.SIGCHLD, _reap)
+    answers.write(json.dumps({"ready": os.getpid()}) + "\n")
+    answers.flush()
+    started: list[int] = []
+    for line in requests:
+        request = json.loads(line)
+        pid = os.fork()
+        if pid == 0:
+            become_kernel(request, (requests.fileno(), answers.fileno()))
+        started.append(pid)
+        answers.write(json.dumps({"pid": pid}) + "\n")
+        answers.flush()
+    for pid in started:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+if __name__ == "__main__":
+    serve()
