@@ -64,11 +64,16 @@ def chart_spec(chart: Any) -> dict[str, Any]:
     return to_dict()
 
 
-def unit_specs(spec: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The single-view parts of a chart: the chart itself, or each layer of a layered chart."""
+def unit_specs(spec: Mapping[str, Any], inherited: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The single-view parts of a chart: the chart itself, or each layer of a layered chart.
+
+    A layer inherits the encoding of the layered chart around it (``alt.layer(a, b).encode(x=...)``
+    puts ``x`` there, not in the layers); its own channels win.
+    """
+    encoding = {**(inherited or {}), **spec.get("encoding", {})}
     if "layer" in spec:
-        return [part for layer in spec["layer"] for part in unit_specs(layer)]
-    return [dict(spec)]
+        return [part for layer in spec["layer"] for part in unit_specs(layer, encoding)]
+    return [{**spec, "encoding": encoding}] if encoding else [dict(spec)]
 
 
 def mark_type(chart: Any) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from coursekit import load_dataset
+from coursekit.generators.day_one import REASON_ARGUMENTS, TEAM_ACTIONS
 
 
 @pytest.fixture(scope="module")
@@ -47,3 +48,11 @@ def test_customer_share_slides_year_by_year(decisions):
     years = yearly.index.to_numpy(dtype=float)
     slope = ((years - years.mean()) * (yearly.to_numpy() - yearly.mean())).sum() / ((years - years.mean()) ** 2).sum()
     assert slope < -0.03, "the share should fall by several points a year"
+
+
+def test_every_decision_is_described_by_its_team_and_its_reason(decisions):
+    """The reflection critiques one decision: its line must say what was done and argue from its own reason."""
+    for row in decisions.itertuples():
+        assert any(row.description.startswith(action + " ") for action in TEAM_ACTIONS[row.team]), row
+        assert any(row.description.endswith(f" {argument}.") for argument in REASON_ARGUMENTS[row.reason]), row
+    assert decisions["description"].nunique() > 150, "descriptions vary across the log"

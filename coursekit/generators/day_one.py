@@ -12,7 +12,9 @@ published study measured them; the datasheet says so).
 - ``dayone_decisions``: decisions justified by customers' needs are followed by
   better repeat-purchase changes than decisions justified by competitors,
   product, technology or business model; and the share of customer-justified
-  decisions drifts down year by year (a slide towards Day 2).
+  decisions drifts down year by year (a slide towards Day 2). Each decision
+  has a one-line description (what was done, and the argument the memo made),
+  so a learner has something concrete to critique.
 """
 
 from __future__ import annotations
@@ -40,6 +42,83 @@ P_NOTHING = {1: 0.02, 2: 0.04, 3: 0.12, 4: 0.25, 5: 0.38}
 # What the ones who wish for something ask for (the things that don't change lead).
 WISH_WEIGHTS = np.array([0.37, 0.26, 0.20, 0.10, 0.07])
 SATISFACTION_P = np.array([0.04, 0.07, 0.17, 0.37, 0.35])
+
+# What each team's decisions did: neutral actions, so the argument (below) carries the reason.
+TEAM_ACTIONS = {
+    "catalogue": (
+        "Add 4,000 garden and outdoor products",
+        "Rewrite the product pages with larger photos and size guides",
+        "Drop 600 slow-selling products from the range",
+        "Open the catalogue to independent craft sellers",
+        "Add a compare-side-by-side button to product lists",
+        "Launch an own-brand range of kitchen basics",
+    ),
+    "delivery": (
+        "Offer evening delivery slots in the three largest cities",
+        "Move orders under $20 to a cheaper, slower courier",
+        "Add parcel lockers at 40 train stations",
+        "Promise next-day delivery on the 5,000 best sellers",
+        "Send live parcel tracking by text message",
+        "Charge a fee for Sunday deliveries",
+    ),
+    "payments": (
+        "Offer payment in three instalments at checkout",
+        "Add one-click reordering of past orders",
+        "Introduce a paid membership with free shipping",
+        "Save customers' cards by default to speed up checkout",
+        "Pay cashback as store credit into a Larkspur wallet",
+        "Accept two more mobile wallets",
+    ),
+    "support": (
+        "Replace evening phone support with a chatbot",
+        "Let agents refund orders under $30 without approval",
+        "Open phone support at weekends",
+        "Move all returns to a self-service web form",
+        "Send a follow-up e-mail a week after every complaint",
+        "Publish answers to the 50 most common questions",
+    ),
+    "marketing": (
+        "Run a weekend flash sale every month",
+        "Start a points-based loyalty programme",
+        "Send personalised product recommendations by e-mail",
+        "Sponsor a cooking show on national TV",
+        "Give a $10 voucher for every friend referred",
+        "Show 'only 2 left' stock warnings on product pages",
+    ),
+}
+# The argument each decision memo made, by its recorded reason.
+REASON_ARGUMENTS = {
+    "customer": (
+        "because it was the most common request in the customer survey",
+        "after support contacts about it doubled in a quarter",
+        "to fix the complaint customers raised most often in reviews",
+        "after interviews with lapsed customers named it as why they left",
+    ),
+    "competitor": (
+        "because our main rival launched the same thing last month",
+        "to match what the market leader already offers",
+        "after a competitor's launch got wide press coverage",
+        "so that we are not the only shop without it",
+    ),
+    "product": (
+        "because it was next on the product roadmap",
+        "to make the range look complete next to the new site design",
+        "because the product team wanted a more consistent design",
+        "to round off this year's product plan",
+    ),
+    "technology": (
+        "because the new platform made it easy to build",
+        "to put the machine-learning service we licensed to use",
+        "because the engineers wanted to retire the old system",
+        "to use the data warehouse finished this year",
+    ),
+    "business model": (
+        "to raise revenue per order",
+        "because it lifts the gross margin by two points",
+        "because investors asked for a recurring-revenue line",
+        "to earn more from the most active customers",
+    ),
+}
 
 # Mean change in the 90-day repeat-purchase rate (percentage points) after a decision.
 EFFECT_BY_REASON = {
@@ -99,7 +178,24 @@ def build_decisions() -> pd.DataFrame:
                 }
             )
             decision_id += 1
-    return pd.DataFrame(rows)
+    decisions = pd.DataFrame(rows)
+    described = describe(decisions["team"], decisions["reason"])
+    return decisions.assign(description=described)[
+        ["decision_id", "date", "team", "description", "reason", "repeat_rate_change_pp"]
+    ]
+
+
+def describe(teams: pd.Series, reasons: pd.Series) -> list[str]:
+    """One line per decision: what the team did, and the argument its memo made.
+
+    Drawn with a generator of its own (seed 20150102), so adding the descriptions
+    left every other column of the file exactly as it was.
+    """
+    g = rng(20150102)
+    return [
+        f"{g.choice(TEAM_ACTIONS[team])} {g.choice(REASON_ARGUMENTS[reason])}."
+        for team, reason in zip(teams, reasons, strict=True)
+    ]
 
 
 DATASETS = [
@@ -121,6 +217,7 @@ DATASETS = [
             Column("decision_id", "int"),
             Column("date", "date"),
             Column("team", "category", TEAMS),
+            Column("description", "str"),
             Column("reason", "category", REASONS),
             Column("repeat_rate_change_pp", "float"),
         ),
