@@ -21,7 +21,9 @@ learner: what is wrong and where to look, never the answer.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import json
 import math
 import numbers
 import re
@@ -126,8 +128,17 @@ def states_unit(text: str, *units: str) -> bool:
 
 
 def scenegraph(chart: Any) -> dict[str, Any]:
-    """Vega's scene graph of the chart: every mark and axis label with its position, as drawn."""
-    return vlc.vegalite_to_scenegraph(chart_spec(chart))["scenegraph"]
+    """Vega's scene graph of the chart: every mark and axis label with its position, as drawn.
+
+    Drawing costs far more than asking: the last few drawings are kept, so a test that
+    reads the bars and then the labels of one chart draws it once.
+    """
+    return _drawn(json.dumps(chart_spec(chart), sort_keys=True, default=str))
+
+
+@functools.lru_cache(maxsize=8)
+def _drawn(spec: str) -> dict[str, Any]:
+    return vlc.vegalite_to_scenegraph(json.loads(spec))["scenegraph"]
 
 
 def _nodes(node: Any, wanted: Callable[[Mapping[str, Any]], bool]) -> Iterable[Mapping[str, Any]]:

@@ -88,7 +88,9 @@ def test_each_answer_is_followed_by_its_locked_tests_with_visible_and_hidden_par
             assert meta["locked"] and meta["points"] > 0
             visible, _, rest = cell.source.partition("### BEGIN HIDDEN TESTS")
             hidden, _, _ = rest.partition("### END HIDDEN TESTS")
-            assert "assert" in visible, f"{meta['grade_id']}: needs visible tests a learner can run"
+            assert "assert" in visible or "check_" in visible, (
+                f"{meta['grade_id']}: needs visible tests a learner can run (asserts or coursekit.checks calls)"
+            )
             assert "assert" in hidden, f"{meta['grade_id']}: needs hidden tests (### BEGIN HIDDEN TESTS)"
 
 
