@@ -24,7 +24,8 @@ Fork-safety rules, each followed here and tested in tests/test_warm_kernels.py:
    /dev/null and writes to this process's stderr, so nothing it prints can
    corrupt the answers.
 6. The child takes the folder and the environment of its request before the
-   kernel starts; it is a new process, used for one notebook only.
+   kernel starts, and its module path is a kernel's, without this process's
+   folder; it is a new process, used for one notebook only.
 """
 
 from __future__ import annotations
@@ -86,6 +87,8 @@ def serve() -> None:
 
     for name in PRELOADED:
         importlib.import_module(name)
+    if sys.path and sys.path[0] == os.getcwd():
+        del sys.path[0]  # `python -m` put this folder first; a kernel's path must not name it (rule 6)
     requests = os.fdopen(os.dup(0), "r")
     answers = os.fdopen(os.dup(1), "w")
     os.dup2(os.open(os.devnull, os.O_RDONLY), 0)

@@ -76,10 +76,10 @@ def load_ipython_extension(ipython: Any) -> None:
 class Zygote:
     """The helper process kernels are forked from (``python -m coursekit.kernel_zygote``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, folder: str) -> None:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "coursekit.kernel_zygote"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            text=True, bufsize=1,
+            text=True, bufsize=1, cwd=folder,
         )  # fmt: skip
         self.lock = threading.Lock()
         ready = self._answer()
@@ -211,7 +211,7 @@ class _Pool:
 
     def _new(self, start: str, kernel_name: str, extra_arguments: tuple[str, ...]) -> _Spare:
         if start == "fork" and self.zygote is None:
-            self.zygote = Zygote()
+            self.zygote = Zygote(self.folder)
         return _Spare(kernel_name, list(extra_arguments), self.folder, self.zygote if start == "fork" else None)
 
     def close(self) -> None:
@@ -267,6 +267,9 @@ class WarmExecute(Execute):
             return super().preprocess(nb, resources, km=spare.km)
         finally:
             self._spare = None
+            if self.kc is not None:  # nbclient leaves a client it did not start the kernel for
+                self.kc.stop_channels()
+                self.kc = None
             spare.kill()
 
     async def async_start_new_kernel_client(self) -> Any:
@@ -281,6 +284,9 @@ class WarmExecute(Execute):
             if reply is None or reply["content"]["status"] != "ok":
                 raise RuntimeError(f"could not move the warm kernel into {folder}: {reply}")
         return client
+
+    # nbclient's synchronous set-up calls the synchronous wrapper, made from the base class's coroutine.
+    start_new_kernel_client = run_sync(async_start_new_kernel_client)
 
 
 def _adopt_code(folder: str, started_with: dict[str, str], now: dict[str, str]) -> str:
