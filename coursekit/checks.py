@@ -41,7 +41,7 @@ UNITS: dict[str, str] = {
     "percent": r"%|\bper ?cent\b|\bpercentage\b",
     "percentage points": r"\bp\.?p\.?(?![a-z])|\bpercentage[- ]points?\b|%[- ]?points?\b|\bpoints?\b|\bpts?\b",
     "times": r"×|\bx\b|\btimes\b|\bratio\b|\bmultiple\b|\bfold\b|\brelative to\b",
-    "count": r"\(\s*(?:count|number|n|#|[a-z][a-z' -]*s)\s*\)|\bnumber of\b|\bcount\b|#|\bhow many\b",
+    "count": r"\(\s*(?:count|number|n|#|[a-z0-9][a-z0-9'’ –-]*s)\s*\)|\bnumber of\b|\bcount\b|#|\bhow many\b",
     "per day": r"\bper day\b|/\s*day\b|\bdaily\b|\ba day\b|\beach day\b|\bper-day\b",
     "per week": r"\bper week\b|/\s*week\b|\bweekly\b|\ba week\b|\beach week\b",
     "per month": r"\bper month\b|/\s*month\b|\bmonthly\b|\ba month\b|\beach month\b",
@@ -49,8 +49,10 @@ UNITS: dict[str, str] = {
     "minutes": r"\bmin(?:ute)?s?\b|\bmin\.",
     "hours": r"\bh(?:ou)?rs?\b|\bh\b",
     "days": r"\bdays?\b",
+    "months": r"\bmonths?\b",
     "years": r"\by(?:ea)?rs?\b",
     "stars": r"\bstars?\b|★",
+    "share": r"\bshares?\b|\bproportion\b|\bfraction\b",
 }
 
 
@@ -115,7 +117,7 @@ def chart_description(chart: Any) -> str:
 def axis_title(chart: Any, name: str) -> str:
     """The title a learner gave the axis of channel ``name`` (on the encoding or on its axis); '' if none."""
     encoding = channel(chart, name)
-    axis = encoding.get("axis") or {}
+    axis = encoding.get("axis") or encoding.get("legend") or {}  # a colour's title may sit on its legend
     return _text(encoding.get("title") or (axis.get("title") if isinstance(axis, Mapping) else None))
 
 

@@ -16,6 +16,8 @@ ALL_NOTEBOOKS = sorted((ROOT / "solutions").glob("*/*.ipynb")) + sorted((ROOT / 
 GRADE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)+$")
 MIN_AUTOGRADED = {"00-day-one": 6}  # the warm-up; every later lesson has at least 8
 RELEASED_IDS = ROOT / "tests" / "released_grade_ids.txt"
+#: A visible test: an assert, or a call to a coursekit.checks helper (check_chart, check_value...).
+VISIBLE_CHECK = re.compile(r"\bassert\b|\bcheck_\w+\(")
 
 
 def solution(lesson: str) -> nbformat.NotebookNode:
@@ -88,9 +90,7 @@ def test_each_answer_is_followed_by_its_locked_tests_with_visible_and_hidden_par
             assert meta["locked"] and meta["points"] > 0
             visible, _, rest = cell.source.partition("### BEGIN HIDDEN TESTS")
             hidden, _, _ = rest.partition("### END HIDDEN TESTS")
-            assert "assert" in visible or "check_" in visible, (
-                f"{meta['grade_id']}: needs visible tests a learner can run (asserts or coursekit.checks calls)"
-            )
+            assert VISIBLE_CHECK.search(visible), f"{meta['grade_id']}: needs visible tests a learner can run"
             assert "assert" in hidden, f"{meta['grade_id']}: needs hidden tests (### BEGIN HIDDEN TESTS)"
 
 

@@ -174,12 +174,13 @@ LUKEWARM = (
 # --- conversion -------------------------------------------------------------------------
 # Spiegel Research Center (2017): purchase likelihood with 5 reviews is about 270% of that
 # with none, most of the lift comes in the first 5-10 reviews, and it peaks at an average
-# of 4.0-4.7 stars and falls towards 5.0.
+# of 4.0-4.7 stars and falls towards 5.0. The size of that fall is a teaching assumption,
+# kept mild: a perfect 5.0 sells worse than the 4.x averages, not worse than a poor rating.
 LIFT_TAU = 2.5
 LIFT_MAX = 2.0 / (1 - np.exp(-5 / LIFT_TAU))  # lift(5) = 3.0
 RATING_POINTS = (
     [1.0, 3.0, 3.5, 4.0, 4.3, 4.6, 4.7, 4.8, 4.9, 5.0],
-    [0.35, 0.60, 0.76, 0.94, 1.00, 1.00, 0.93, 0.85, 0.76, 0.62],
+    [0.35, 0.60, 0.76, 0.94, 1.00, 1.00, 0.97, 0.94, 0.90, 0.86],
 )
 BASE_CONVERSION = {
     "kitchen": 0.013,
