@@ -155,6 +155,9 @@ FIRST = {
         "tracking says delivered but there is no parcel here",
         "I ordered on {date} and still nothing",
         "has my order even been shipped?",
+        "still no parcel after {days} days, please cancel my order",
+        "my order never arrived, I want a refund",
+        "{days} days and no delivery. cancel it and refund me",
     ),
     "where is my order/new carrier": (
         "the tracking number you sent doesn't work on the courier website",
@@ -182,6 +185,9 @@ FIRST = {
         "{item} is faulty, doesn't work",
         "my {item} arrived chipped",
         "the {item} broke on first use",
+        "my {item} arrived broken, I want a refund",
+        "the {item} is cracked, how do I send it back?",
+        "{item} damaged in the box, please cancel and refund",
     ),
     "damaged or faulty/glasses": (
         "two of the glasses were smashed in the box",
@@ -195,6 +201,8 @@ FIRST = {
         "The lid of the kettle won't close and it leaks",
         "kettle smells of burning plastic, is this safe??",
         "new kettle is faulty, water leaks out of the base",
+        "kettle leaks, I want my money back",
+        "my kettle leaks, can I return it for a refund",
     ),
     "change or cancel": (
         "please cancel my order, ordered by mistake",
@@ -435,16 +443,21 @@ def sample_messages(n: int = 400, seed: int = 1) -> pd.DataFrame:
     """``n`` fresh messages written the way ``contacts_log``'s are, with their true ``reason``.
 
     Why: a classifier tuned on the labelled sample could simply remember it; messages it
-    has never seen show whether its rules generalise. The messages come from a fresh run
-    of the same simulation (another seed), so reasons, repeats and typos come in the
-    shares they have in the log.
+    has never seen show whether its rules generalise. The messages come from the same
+    rules as the log's (root causes by day and product, repeats, typos), for orders on
+    random days of 2025 with products drawn in their shares of orders.
     """
     g = rng(SEED + seed)
-    orders = _daily_orders(g)
+    names = [p[0] for p in PRODUCTS] + [KETTLE]
+    shares = np.array([p[2] for p in PRODUCTS] + [KETTLE_PER_DAY / ORDERS_PER_DAY])
+    days = START + pd.to_timedelta(g.integers(0, (END - START).days + 1, size=20 * n), unit="D")
+    products = g.choice(names, size=20 * n, p=shares / shares.sum())
     words = {name: word for name, word, _ in PRODUCTS} | {KETTLE: KETTLE_WORD}
     rows: list[dict] = []
-    for position in g.permutation(len(orders)):
-        order = tuple(orders.iloc[position][["order_id", "order_date", "product"]])
+    for order_id, (day, product) in enumerate(zip(days, products, strict=True), start=200001):
+        if product == KETTLE and day >= KETTLE_PULLED:
+            continue
+        order = (order_id, day, str(product))
         reason = _root_cause(order[2], order[1], g)
         if reason is not None:
             rows += _contacts_for(order, reason, words, g)
