@@ -45,6 +45,9 @@ UNITS: dict[str, str] = {
     "per day": r"\bper day\b|/\s*day\b|\bdaily\b|\ba day\b|\beach day\b|\bper-day\b",
     "per week": r"\bper week\b|/\s*week\b|\bweekly\b|\ba week\b|\beach week\b",
     "per month": r"\bper month\b|/\s*month\b|\bmonthly\b|\ba month\b|\beach month\b",
+    "per 100 orders": (
+        r"\bper\s+(?:100|(?:a |one )?hundred)\s+orders?\b|/\s*100\s+orders?\b|\b(?:every|each)\s+100\s+orders?\b"
+    ),
     "USD": r"\$|\bUSD\b|\bdollars?\b",
     "minutes": r"\bmin(?:ute)?s?\b|\bmin\.",
     "hours": r"\bh(?:ou)?rs?\b|\bh\b",
