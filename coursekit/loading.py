@@ -11,6 +11,7 @@ import csv
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from coursekit.catalog import all_datasets
@@ -116,13 +117,19 @@ def _check_row_lengths(path: Path) -> None:
     """
     data = path.read_bytes()
     if b'"' not in data and b"\r" not in data:
-        lines = data.decode("utf-8").rstrip("\n").split("\n")
-        if not lines[0]:
+        data.decode("utf-8")  # a file that is not UTF-8 fails here, with the reason
+        text = np.frombuffer(data.rstrip(b"\n"), dtype=np.uint8)
+        if text.size == 0 or text[0] == ord("\n"):
             raise ValueError("the file is empty")
-        width = lines[0].count(",")
-        for number, line in enumerate(lines[1:], start=2):
-            if line.count(",") != width:
-                raise ValueError(f"line {number} has {line.count(',') + 1} fields, the header has {width + 1}")
+        # Commas per line, counted with NumPy: a Python loop over lines costs ~0.3 s per 100,000 rows.
+        ends = np.append(np.flatnonzero(text == ord("\n")), text.size)
+        starts = np.append(0, ends[:-1] + 1)
+        commas = np.flatnonzero(text == ord(","))
+        per_line = np.searchsorted(commas, ends) - np.searchsorted(commas, starts)
+        bad = np.flatnonzero(per_line != per_line[0])
+        if bad.size:
+            number, width = int(bad[0]) + 1, int(per_line[0])
+            raise ValueError(f"line {number} has {int(per_line[bad[0]]) + 1} fields, the header has {width + 1}")
         return
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle, strict=True)
