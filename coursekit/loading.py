@@ -11,6 +11,7 @@ import csv
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from coursekit.catalog import all_datasets
@@ -80,7 +81,7 @@ def _check_requested_columns(dataset: Dataset, columns: Sequence[str] | None) ->
 
 
 def _read_table(dataset: Dataset, path: Path, wanted: list[str]) -> pd.DataFrame:
-    """The file's wanted columns: numbers parsed by pandas' C parser, everything else as text.
+    """The file's wanted columns: numbers and categories parsed by pandas' C parser, the rest as text.
 
     The fast typed read covers clean files. If a number column holds something
     else (or an integer column has gaps), the columns are read again as text so
@@ -90,7 +91,9 @@ def _read_table(dataset: Dataset, path: Path, wanted: list[str]) -> pd.DataFrame
     if not path.is_file():
         raise DatasetError(f"The data file {path} is missing. It should hold the columns {expected}. " + RESTORE_HINT)
     options = {"keep_default_na": False, "na_values": [""], "encoding": "utf-8", "index_col": False}
-    numbers = {"int": "int64", "float": "float64"}
+    # Category columns come straight from the parser as categoricals (their values stay text): much
+    # faster to check and convert than a column of Python strings.
+    numbers = {"int": "int64", "float": "float64", "category": "category"}
     try:
         _check_row_lengths(path)
         _check_header(dataset, path, list(pd.read_csv(path, nrows=0, **options).columns))
@@ -116,13 +119,19 @@ def _check_row_lengths(path: Path) -> None:
     """
     data = path.read_bytes()
     if b'"' not in data and b"\r" not in data:
-        lines = data.decode("utf-8").rstrip("\n").split("\n")
-        if not lines[0]:
+        data.decode("utf-8")  # a file that is not UTF-8 fails here, with the reason
+        text = np.frombuffer(data.rstrip(b"\n"), dtype=np.uint8)
+        if text.size == 0 or text[0] == ord("\n"):
             raise ValueError("the file is empty")
-        width = lines[0].count(",")
-        for number, line in enumerate(lines[1:], start=2):
-            if line.count(",") != width:
-                raise ValueError(f"line {number} has {line.count(',') + 1} fields, the header has {width + 1}")
+        # Commas per line, counted with NumPy: a Python loop over lines costs ~0.3 s per 100,000 rows.
+        ends = np.append(np.flatnonzero(text == ord("\n")), text.size)
+        starts = np.append(0, ends[:-1] + 1)
+        commas = np.flatnonzero(text == ord(","))
+        per_line = np.searchsorted(commas, ends) - np.searchsorted(commas, starts)
+        bad = np.flatnonzero(per_line != per_line[0])
+        if bad.size:
+            number, width = int(bad[0]) + 1, int(per_line[0])
+            raise ValueError(f"line {number} has {int(per_line[bad[0]]) + 1} fields, the header has {width + 1}")
         return
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle, strict=True)
