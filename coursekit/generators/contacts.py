@@ -21,7 +21,7 @@
 
 - ``contacts_bank_calls`` (real): calls handled per weekday by the call centre of a large
   North American commercial bank in 2003, added up from the five-minute counts in
-  ``datasets/raw/bank_calls/bank_calls.csv`` (R package fpp3, GPL-3; see its NOTICE).
+  ``datasets/raw/bank_calls/bank_calls.csv`` (R package fpp3, GPL-3; see the README.md beside it).
 
 ``sample_messages`` writes fresh messages from the same process as ``contacts_log``, with
 their true reason, so a classifier can be tested on messages it has never seen.
