@@ -42,6 +42,7 @@ def _repeats_grading(item: pytest.Item, solutions: set[str], students: set[str])
     return False
 
 
+@pytest.hookimpl(trylast=True)  # after -m and -k have chosen: only tests that will run count
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     solutions = _graded_lessons(items, GRADED_BY["solution"])
     students = _graded_lessons(items, GRADED_BY["student"])
