@@ -47,6 +47,7 @@ UNITS: dict[str, str] = {
     "minutes": r"\bmin(?:ute)?s?\b|\bmin\.",
     "hours": r"\bh(?:ou)?rs?\b|\bh\b",
     "days": r"\bdays?\b",
+    "weeks": r"\bw(?:ee)?ks?\b",
     "years": r"\by(?:ea)?rs?\b",
     "stars": r"\bstars?\b|★",
 }
