@@ -15,9 +15,9 @@ It opened on 2023-10-02; the files run to Sunday 2024-12-29.
   counts chosen by hand.
 - ``loop_experiments``: 150 A/B tests run on the full subscriber base between October
   2023 and December 2024, each comparing 4-week retention. Planted: most tests are flat
-  or negative, about one in five wins (in line with Kohavi & Thomke, 2017), and a few
-  large winners carry most of the value; the features customers asked for most move
-  retention by less than a point, *auto-plan*, which almost nobody asked for, by about 7.
+  or negative, about one in seven wins (in the range Kohavi & Thomke, 2017, report), and a
+  few large winners carry most of the value; the features customers asked for most move
+  retention by about a point or less, *auto-plan*, which almost nobody asked for, by 7.5.
 - ``loop_launches``: the app's launch history, including a failed hardware launch (a
   kitchen scale) whose usage logs led to hands-free mode, in the manner of Amazon's Fire
   Phone and Echo.
