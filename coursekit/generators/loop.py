@@ -210,7 +210,7 @@ def build_experiments() -> pd.DataFrame:
         area = AREAS[area_index]
         change = CHANGES[area][int(g.integers(len(CHANGES[area])))]
         start_date = OPENED + pd.Timedelta(days=int(start))
-        start_date -= pd.Timedelta(days=start_date.dayofweek)  # tests start on Mondays
+        start_date -= pd.Timedelta(days=start_date.day_of_week)  # tests start on Mondays
         rows.append((f"{area.capitalize()}: {change}", area, "", start_date, int(g.choice([14, 21, 28])), effect))
     for feature, area, start, length, effect in FEATURE_TESTS:
         rows.append((FEATURE_NAMES[feature], area, feature, pd.Timestamp(start), length, effect))
