@@ -46,7 +46,7 @@ AUTO_PLAN_FACTOR = 0.75  # weeks 0-11 for subscribers who joined with auto-plan 
 PRICE_RISE_FACTOR = 2.5  # daily cancel chance in November 2024, every subscriber (teaching assumption)
 ENGAGEMENT_SD = 0.5  # log-normal spread of how often a subscriber opens the app
 DAILY_OPEN = 0.20  # chance a typical subscriber opens the app on a given day
-HANDS_FREE_FACTOR = 1.3  # from 2024-10-07 (teaching assumption, sized like its A/B test)
+HANDS_FREE_FACTOR = 1.3  # from 2024-10-07 (teaching assumption)
 EXTRA_SESSIONS = 0.6  # sessions on an active day: 1 + Poisson(0.6)
 
 REQUEST_LEVELS = (
