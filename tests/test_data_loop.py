@@ -223,3 +223,11 @@ def test_peeking_every_day_finds_about_four_times_as_many_false_winners():
     crossed = np.abs(z_daily) > 1.96
     once, peeking = crossed[:, -1].mean(), crossed.any(axis=1).mean()
     assert 0.04 <= once <= 0.06 and peeking > 0.2 and 3.5 <= peeking / once <= 4.5, (once, peeking)
+
+
+def test_the_single_a_a_test_shown_crosses_on_day_3_and_ends_in_the_noise():
+    days = np.arange(1, 15)
+    z = np.random.default_rng(69).standard_normal(14).cumsum() / np.sqrt(days)
+    crossed = np.abs(z) > 1.96
+    assert crossed.argmax() + 1 == 3 and crossed.any() and z[2] > 0, z
+    assert abs(z[-1]) < 1, z
