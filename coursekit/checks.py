@@ -53,6 +53,7 @@ UNITS: dict[str, str] = {
     "hours": r"\bh(?:ou)?rs?\b|\bh\b",
     "days": r"\bdays?\b",
     "months": r"\bmonths?\b",
+    "weeks": r"\bw(?:ee)?ks?\b",
     "years": r"\by(?:ea)?rs?\b",
     "stars": r"\bstars?\b|★",
     "share": r"\bshares?\b|\bproportion\b|\bfraction\b",
