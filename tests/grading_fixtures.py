@@ -23,7 +23,7 @@ from pathlib import Path
 import nbformat
 from support import ROOT
 
-from tools.notebooks import nbgrader_cells, notebook_path
+from tools.notebooks import nbgrader_cells, read_lesson
 
 WRONG = ROOT / "tests" / "wrong_answers"
 RIGHT = ROOT / "tests" / "right_answers"
@@ -49,11 +49,11 @@ class Fixture:
 
 
 def solution(lesson: str) -> nbformat.NotebookNode:
-    return nbformat.read(notebook_path(ROOT, "solutions", lesson), as_version=4)
+    return read_lesson("solutions", lesson)
 
 
 def student_copy(lesson: str) -> nbformat.NotebookNode:
-    return nbformat.read(notebook_path(ROOT, "lessons", lesson), as_version=4)
+    return read_lesson("lessons", lesson)
 
 
 def tests_of(lesson: str) -> dict[str, str]:

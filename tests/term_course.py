@@ -29,7 +29,7 @@ from nbgrader.api import Gradebook
 from support import ROOT, copy_course
 
 from tools.nbgrader_cli import run_nbgrader
-from tools.notebooks import lesson_names, nbgrader_cells
+from tools.notebooks import lesson_names, nbgrader_cells, read_lesson
 
 COURSE_ID = "customer-obsession"
 REFLECTION_TEXT = "The customer's view, with a number from this lesson and a test I would run."
@@ -132,7 +132,7 @@ def student(course: Course, name: str, *args: str) -> subprocess.CompletedProces
 
 
 def solution_notebook(lesson: str) -> nbformat.NotebookNode:
-    return nbformat.read(ROOT / "solutions" / lesson / f"{lesson}.ipynb", as_version=4)
+    return read_lesson("solutions", lesson)
 
 
 def points_of_tests(lesson: str) -> dict[str, float]:

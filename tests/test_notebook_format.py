@@ -10,7 +10,7 @@ import pytest
 from support import LESSONS, ROOT
 
 from coursekit.trusted import HARDENING_LINE
-from tools.notebooks import nbgrader_cells, normalised_text
+from tools.notebooks import nbgrader_cells, normalised_text, read_lesson
 
 ALL_NOTEBOOKS = sorted((ROOT / "solutions").glob("*/*.ipynb")) + sorted((ROOT / "lessons").glob("*/*.ipynb"))
 GRADE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)+$")
@@ -21,7 +21,7 @@ VISIBLE_CHECK = re.compile(r"\bassert\b|\bcheck_\w+\(")
 
 
 def solution(lesson: str) -> nbformat.NotebookNode:
-    return nbformat.read(ROOT / "solutions" / lesson / f"{lesson}.ipynb", as_version=4)
+    return read_lesson("solutions", lesson)
 
 
 @pytest.mark.parametrize("path", ALL_NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -64,6 +65,19 @@ def lesson_names(root: Path = ROOT) -> list[str]:
 
 def notebook_path(root: Path, step: str, lesson: str) -> Path:
     return root / step / lesson / f"{lesson}.ipynb"
+
+
+def read_lesson(step: str, lesson: str, root: Path = ROOT) -> nbformat.NotebookNode:
+    """``solutions/`` or ``lessons/`` copy of a lesson, as a fresh object the caller may change.
+
+    Tests read each notebook many times; it is parsed and validated once per process.
+    """
+    return nbformat.from_dict(_parsed(str(notebook_path(root, step, lesson))))
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed(path: str) -> nbformat.NotebookNode:
+    return nbformat.read(path, as_version=4)
 
 
 def normalise_node(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
