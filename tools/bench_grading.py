@@ -1,17 +1,23 @@
-"""How long grading takes: nbgrader autograde per submission, next to running the notebook alone.
+"""How long grading takes, per submission: cold and warm kernels, SQLite and PostgreSQL, one grader or several.
 
-    python -m tools.bench_grading [--submissions N] [--jobs J] [LESSON ...]
+    python -m tools.bench_grading [--submissions N] [--jobs J] [--modes ...] [LESSON ...]
 
-For every lesson (or the ones named), in a temporary copy of the course: N copies
-of the solution are handed in and graded by one real ``nbgrader autograde``; the
-same notebook is then executed once alone with nbclient (kernel start included,
-as in grading). The table gives seconds per submission, the nbclient time, and
-their ratio, from one run: how much nbgrader adds on top of running the
-student's code. With ``--jobs J`` (J > 1) the same class is graded again with
-``tools/grade_class.py autograde --jobs J`` for the speed-up on J cores.
+For every lesson (default: lesson 00), in a temporary copy of the course, N copies
+of the solution are handed in and graded by the real ``nbgrader autograde`` once
+per mode, from the same submitted/ folder:
 
-This is a benchmark, not a test: the numbers depend on the machine and its load.
-docs/instructor-guide.md quotes a run.
+- ``cold``: nbgrader's own kernel start per submission (COURSE_WARM_KERNELS=0);
+- ``fork``, ``spawn``: warm kernels (coursekit/warm_kernels.py), started ahead by
+  forking a warm process, or by spawning a new interpreter;
+- ``postgres``: warm (fork) kernels, one grader, the gradebook on PostgreSQL;
+- ``parallel``: J graders at once (``python -m tools.grade_class autograde --jobs J``)
+  into the same PostgreSQL gradebook.
+
+The same notebook is also run once alone with nbclient (kernel start included, as in
+grading). The table gives each mode's seconds per submission and its ratio to that
+single run. The PostgreSQL modes need Debian's ``postgresql`` (tools/postgres.py) and
+are left out, with a note, when it is missing. All figures come from one run: this is
+a benchmark, not a test, and the machine's load changes them.
 """
 
 from __future__ import annotations
@@ -23,55 +29,16 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
 
+from tools import postgres
 from tools.nbgrader_cli import run_nbgrader
 from tools.notebooks import ROOT, copy_course, lesson_names, venv_env
 
-
-@dataclass
-class Result:
-    lesson: str
-    submissions: int
-    autograde_s: float
-    alone_s: float
-    parallel_s: float | None = None
-    jobs: int = 1
-
-    @property
-    def per_submission(self) -> float:
-        return self.autograde_s / self.submissions
-
-    def row(self) -> str:
-        parallel = (
-            ""
-            if self.parallel_s is None
-            else (f" {self.parallel_s / self.submissions:.1f} | {self.autograde_s / self.parallel_s:.2f}x |")
-        )
-        return (
-            f"| {self.lesson} | {self.submissions} | {self.autograde_s:.1f} | {self.per_submission:.1f} | "
-            f"{self.alone_s:.1f} | {self.per_submission / self.alone_s:.2f} |" + parallel
-        )
-
-
-def header(jobs: int) -> str:
-    head = "| lesson | N | autograde (s) | s / submission | nbclient alone (s) | ratio |"
-    rule = "|---|---|---|---|---|---|"
-    if jobs > 1:
-        head += f" s / submission on {jobs} cores | speed-up |"
-        rule += "---|---|"
-    return f"{head}\n{rule}"
-
-
-def nbgrader(course: Path, *args: str) -> float:
-    """Run one nbgrader command; return its wall time (exit status is checked: a failed run is no benchmark)."""
-    started = time.perf_counter()
-    run_nbgrader(course, *args)
-    return time.perf_counter() - started
+MODES = ["cold", "fork", "spawn", "postgres", "parallel"]
 
 
 def hand_in(course: Path, lesson: str, count: int) -> None:
@@ -91,45 +58,89 @@ def run_alone(course: Path, lesson: str) -> float:
     return time.perf_counter() - started
 
 
-def run_parallel(course: Path, lesson: str, jobs: int) -> float:
+def timed(action) -> float:
     started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "tools.grade_class", "--course", str(course), "autograde", lesson, "--jobs", str(jobs)],
-        env=venv_env(),
-        check=True,
-        stdout=subprocess.DEVNULL,
-        cwd=ROOT,
-    )
+    action()
     return time.perf_counter() - started
 
 
-def bench(lesson: str, submissions: int, jobs: int, workdir: Path) -> Result:
-    course = copy_course(workdir / lesson)
-    nbgrader(course, "generate_assignment", lesson, "--force")
-    hand_in(course, lesson, submissions)
-    shutil.copy2(course / "gradebook.db", course / "gradebook.before")
-    result = Result(lesson, submissions, nbgrader(course, "autograde", lesson), run_alone(course, lesson))
-    if jobs > 1:
-        shutil.rmtree(course / "autograded")
-        shutil.copy2(course / "gradebook.before", course / "gradebook.db")
-        result.parallel_s, result.jobs = run_parallel(course, lesson, jobs), jobs
-    return result
+def fresh_copy(base: Path, name: str) -> Path:
+    """A copy of the handed-in course, with its gradebook as before any grading."""
+    target = base.parent / name
+    shutil.copytree(base, target)
+    return target
+
+
+def grade(base: Path, lesson: str, mode: str, jobs: int, url: str | None) -> float:
+    """Seconds for one mode to grade every submission of ``base`` (a fresh copy each time)."""
+    course = fresh_copy(base, mode)
+    warm = {"cold": {"COURSE_WARM_KERNELS": "0"}}.get(mode, {})
+    start = "spawn" if mode == "spawn" else "fork"
+    if mode in ("postgres", "parallel"):
+        assert url is not None
+        reset_database(url, course, lesson)
+        if mode == "parallel":
+            cmd = [sys.executable, "-m", "tools.grade_class", "--course", str(course), "autograde", lesson,
+                   "--jobs", str(jobs), "--db-url", url]  # fmt: skip
+            return timed(lambda: subprocess.run(cmd, env=venv_env(), check=True, cwd=ROOT, capture_output=True))
+        return timed(lambda: run_nbgrader(course, "autograde", lesson, f"--CourseDirectory.db_url={url}"))
+    return timed(lambda: run_nbgrader(course, "autograde", lesson, f"--WarmExecute.start={start}", **warm))
+
+
+def reset_database(url: str, course: Path, lesson: str) -> None:
+    """An empty gradebook with the lesson in it, as the instructor's one-time set-up leaves it."""
+    from nbgrader.api import Gradebook
+    from sqlalchemy import create_engine, text
+
+    with create_engine(url).begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public;"))
+    run_nbgrader(course, "generate_assignment", lesson, "--force", f"--CourseDirectory.db_url={url}")
+    with Gradebook(url):
+        pass
+
+
+def bench(lesson: str, submissions: int, jobs: int, modes: list[str], workdir: Path, url: str | None) -> list[str]:
+    base = copy_course(workdir / lesson / "base")
+    run_nbgrader(base, "generate_assignment", lesson, "--force")
+    hand_in(base, lesson, submissions)
+    alone = run_alone(base, lesson)
+    rows = [f"| {lesson} | notebook run once alone (nbclient) | {alone:.2f} | 1.00 |"]
+    print(rows[0], flush=True)
+    for mode in modes:
+        if mode in ("postgres", "parallel") and url is None:
+            continue
+        seconds = grade(base, lesson, mode, jobs, url) / submissions
+        label = {"cold": "nbgrader autograde, cold kernels", "fork": "warm kernels, forked (default)",
+                 "spawn": "warm kernels, spawned", "postgres": "warm (forked), PostgreSQL gradebook",
+                 "parallel": f"{jobs} graders at once, PostgreSQL"}[mode]  # fmt: skip
+        rows.append(f"| {lesson} | {label} | {seconds:.2f} | {seconds / alone:.2f} |")
+        print(rows[-1], flush=True)
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("lessons", nargs="*", help="default: every lesson in solutions/")
-    parser.add_argument("--submissions", type=int, default=4)
-    parser.add_argument("--jobs", type=int, default=1, help="also time tools/grade_class.py on this many cores")
+    parser.add_argument("lessons", nargs="*", help="default: the first lesson")
+    parser.add_argument("--submissions", type=int, default=12)
+    parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument("--modes", nargs="*", choices=MODES, default=MODES)
     args = parser.parse_args(argv)
-    print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at the start")
-    print(header(args.jobs))
+    lessons = args.lessons or lesson_names()[:1]
+    print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at the start; "
+          f"{args.submissions} copies of the solution per lesson")  # fmt: skip
+    print("| lesson | how | seconds per submission | ratio to the notebook alone |\n|---|---|---|---|")
+    needs_db = {"postgres", "parallel"} & set(args.modes)
+    reason = postgres.missing() if needs_db else None
     with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
-        for lesson in args.lessons or lesson_names():
-            try:
-                print(bench(lesson, args.submissions, args.jobs, Path(tmp)).row(), flush=True)
-            except (subprocess.CalledProcessError, RuntimeError) as error:  # a lesson still being written
-                print(f"| {lesson} | could not be graded: {error} |", flush=True)
+        if needs_db and reason is None:
+            with postgres.throwaway_server() as url:
+                for lesson in lessons:
+                    bench(lesson, args.submissions, args.jobs, args.modes, Path(tmp), url)
+        else:
+            for lesson in lessons:
+                bench(lesson, args.submissions, args.jobs, args.modes, Path(tmp), None)
+    if reason:
+        print(f"(PostgreSQL modes left out: {reason})")
     return 0
 
 
