@@ -56,7 +56,7 @@ def student_copy(lesson: str) -> nbformat.NotebookNode:
     return read_lesson("lessons", lesson)
 
 
-def tests_of(lesson: str) -> dict[str, str]:
+def exercise_tests(lesson: str) -> dict[str, str]:
     """Answer cell -> the autograded test cell right after it."""
     pairs, last = {}, None
     for grade_id, info in nbgrader_cells(solution(lesson)).items():
@@ -74,7 +74,7 @@ def _read(folder: Path, lesson: str) -> list[dict]:
 
 
 def wrong_answers(lesson: str) -> list[Fixture]:
-    pairs = tests_of(lesson)
+    pairs = exercise_tests(lesson)
     fixtures = []
     for entry in _read(WRONG, lesson):
         fixtures.append(
@@ -93,7 +93,7 @@ def wrong_answers(lesson: str) -> list[Fixture]:
 
 
 def right_answers(lesson: str) -> list[Fixture]:
-    pairs = tests_of(lesson)
+    pairs = exercise_tests(lesson)
     return [
         Fixture(
             lesson, "right", entry["name"], entry["answer"], pairs.get(entry["answer"], ""), entry["code"].strip("\n")
@@ -107,7 +107,7 @@ def stubs(lesson: str) -> list[Fixture]:
     released = nbgrader_cells(student_copy(lesson))
     return [
         Fixture(lesson, "stub", f"{answer} left unanswered", answer, tests, released[answer]["cell"].source)
-        for answer, tests in tests_of(lesson).items()
+        for answer, tests in exercise_tests(lesson).items()
     ]
 
 

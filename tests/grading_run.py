@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
-from grading_fixtures import Fixture, all_fixtures, solution, student_copy, tests_of
+from grading_fixtures import Fixture, all_fixtures, exercise_tests, solution, student_copy
 from grading_packs import Pack, packed_notebook, packs
 from nbgrader.api import Gradebook
 from support import copy_course, run_nbgrader
@@ -210,4 +210,4 @@ def grade_lesson(workdir: Path, lesson: str) -> LessonGrades:
 
 def exercises(lesson: str) -> dict[str, str]:
     """Answer cell -> test cell, for the tests' parameters."""
-    return tests_of(lesson)
+    return exercise_tests(lesson)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import background
 import pytest
-from grading_fixtures import MIN_RIGHT_PER_EXERCISE, Fixture, right_answers, stubs, tests_of, wrong_answers
+from grading_fixtures import MIN_RIGHT_PER_EXERCISE, Fixture, exercise_tests, right_answers, stubs, wrong_answers
 from grading_run import grade_lesson, verdict_key
 from support import LESSONS
 
@@ -58,7 +58,7 @@ def grades(request, tmp_path_factory):
 @pytest.mark.parametrize("lesson", LESSONS)
 def test_solution_scores_full_marks_and_no_cell_fails(grades, lesson):
     graded = grades(lesson).solution
-    assert set(graded.scores) == set(tests_of(lesson).values()), "every autograded cell was graded"
+    assert set(graded.scores) == set(exercise_tests(lesson).values()), "every autograded cell was graded"
     assert not graded.failed(), f"{lesson}: the solution loses points: {graded.describe()}"
     assert not graded.errors, f"{lesson}: cells of the solution fail: " + "; ".join(
         f"{where}: {error}" for where, error in graded.errors.items()
@@ -69,7 +69,7 @@ def test_solution_scores_full_marks_and_no_cell_fails(grades, lesson):
 def test_untouched_student_copy_scores_zero_and_only_its_stubs_fail(grades, lesson):
     """What a student sees on "Run All" of a fresh copy: each exercise stops at its stub, nothing else fails."""
     graded = grades(lesson).untouched
-    pairs = tests_of(lesson)
+    pairs = exercise_tests(lesson)
     assert set(graded.scores) == set(pairs.values()), "every autograded cell was graded"
     assert all(score == 0 for score, _ in graded.scores.values()), graded.describe()
     not_stopped = {
@@ -116,7 +116,7 @@ def test_exercise_left_unanswered_costs_only_its_own_points(grades, lesson, fixt
 
 @pytest.mark.parametrize("lesson", LESSONS)
 def test_every_exercise_has_a_key_mistake_and_two_right_answers(lesson):
-    pairs = tests_of(lesson)
+    pairs = exercise_tests(lesson)
     wrong, right = wrong_answers(lesson), right_answers(lesson)
     for fixture in wrong:
         assert fixture.answer in pairs and fixture.tests == pairs[fixture.answer], (
