@@ -1,6 +1,7 @@
 """Grade a whole class: check the submissions before grading, then autograde them, on several cores if asked.
 
     python -m tools.grade_class check LESSON [--repair]
+    python -m tools.grade_class setup LESSON [--db-url URL]
     python -m tools.grade_class autograde LESSON [--jobs N] [--students a,b] [--db-url URL] [-- nbgrader options]
 
 Run from the course root (the folder with ``nbgrader_config.py``), after
@@ -501,6 +502,9 @@ def main(argv: list[str] | None = None) -> int:
     check = sub.add_parser("check", help="report (and --repair) problems in the submissions")
     check.add_argument("lesson")
     check.add_argument("--repair", action="store_true")
+    prepare = sub.add_parser("setup", help="once, before graders start: schema, lesson and students in the gradebook")
+    prepare.add_argument("lesson")
+    prepare.add_argument("--db-url", help="the gradebook's SQLAlchemy URL (default: as nbgrader_config.py says)")
     grade = sub.add_parser("autograde", help="nbgrader autograde with progress, on several processes if asked")
     grade.add_argument("lesson")
     grade.add_argument(
@@ -523,6 +527,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"checked {len(students_of(course, args.lesson))} submissions: {len(findings)} finding(s)")
         return 0
     url = course_db_url(course, args.db_url)
+    if args.action == "setup":
+        try:
+            set_up(url, args.lesson, students_of(course, args.lesson))
+        except GradingError as error:
+            print(f"grade_class: {error}", file=sys.stderr)
+            return 2
+        print(f"{args.lesson}: {len(students_of(course, args.lesson))} students ready in {url.split('?')[0]}")
+        return 0
     jobs = args.jobs or (1 if url.startswith("sqlite") else len(os.sched_getaffinity(0)))
     only = [s.strip() for s in args.students.split(",") if s.strip()] if args.students else None
     try:
