@@ -39,7 +39,6 @@ import fcntl
 import os
 import re
 import shutil
-import subprocess
 import sys
 import threading
 import time
@@ -53,7 +52,7 @@ import nbformat
 from nbgrader.coursedir import CourseDirectory
 from traitlets.config.loader import PyFileConfigLoader
 
-from tools.nbgrader_cli import nbgrader_command
+from tools.nbgrader_cli import run_nbgrader
 from tools.notebooks import nbgrader_cells, venv_env
 
 # --- check: read the submissions, never run them ---------------------------------------
@@ -448,19 +447,17 @@ def grade(
     args = ["autograde", lesson, "--force", *extra]
     if others:
         args.append(f"--CourseDirectory.student_id_exclude={','.join(others)}")
-    process = subprocess.Popen(
-        nbgrader_command(*args), cwd=course, env=venv_env(), text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
-    log, current = [], None
-    for text in process.stdout:
-        log.append(text)
-        starting = STARTS.search(text)
+    current: list[str | None] = [None]  # the student nbgrader is on
+
+    def follow(line: str) -> None:
+        starting = STARTS.search(line)
         if starting:
-            progress.finished(current)
-            current = starting.group(1)
-    code = process.wait()
-    progress.finished(current)
-    return code, "".join(log)
+            progress.finished(current[0])
+            current[0] = starting.group(1)
+
+    result = run_nbgrader(course, *args, check=False, timeout=24 * 3600, on_line=follow)
+    progress.finished(current[0])
+    return result.returncode, result.stdout
 
 
 def autograde_class(

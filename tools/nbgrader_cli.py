@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from tools.notebooks import venv_env
@@ -33,23 +34,33 @@ def run_nbgrader(
     check: bool = True,
     timeout: float = 1800,
     prefix: Sequence[str] = (),
+    on_line: Callable[[str], None] | None = None,
     **env: str,
 ) -> subprocess.CompletedProcess:
     """Run ``nbgrader ARGS`` in ``course`` and return it, its log (stdout and stderr) in ``.stdout``.
 
     ``prefix`` runs it through another command first (the term test's student
-    accounts); ``env`` adds environment variables. With ``check`` (the default), a
-    failing command raises :class:`NbgraderError` with the end of its log.
+    accounts); ``env`` adds environment variables; ``on_line`` is called with each
+    line of the log as nbgrader writes it (a progress display). With ``check`` (the
+    default), a failing command raises :class:`NbgraderError` with the end of its log.
     """
-    result = subprocess.run(
-        [*prefix, *nbgrader_command(*args)],
-        cwd=course,
-        env=venv_env(**env),
-        timeout=timeout,
-        text=True,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    command = [*prefix, *nbgrader_command(*args)]
+    with subprocess.Popen(command, cwd=course, env=venv_env(**env), text=True,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT) as process:  # fmt: skip
+        timer = threading.Timer(timeout, process.kill)
+        timer.start()
+        try:
+            lines = []
+            for line in process.stdout:
+                lines.append(line)
+                if on_line is not None:
+                    on_line(line)
+            code = process.wait()
+        finally:
+            timer.cancel()
+    if code < 0 and timer.finished.is_set():
+        raise subprocess.TimeoutExpired(command, timeout, "".join(lines))
+    result = subprocess.CompletedProcess(command, code, "".join(lines))
     if check and result.returncode != 0:
         raise NbgraderError(f"nbgrader {' '.join(args)} exited {result.returncode}:\n{result.stdout[-6000:]}")
     return result
