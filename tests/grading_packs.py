@@ -22,6 +22,7 @@ later cell, so such a fixture shares only with fixtures before it.
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -54,6 +55,7 @@ MUTATING_METHODS = {
 }
 
 
+@functools.lru_cache(maxsize=4096)
 def parse(source: str) -> ast.Module | None:
     """A cell's code as Python (IPython magics blanked out); None if it does not parse."""
     lines = ["" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines()]
@@ -100,7 +102,8 @@ def _bound_here(statement: ast.stmt, known_imports: set[tuple[str, str]]) -> set
     return names
 
 
-def reads(source: str) -> set[str]:
+@functools.lru_cache(maxsize=4096)
+def reads(source: str) -> frozenset[str]:
     """Names a cell may read that were bound before it (more rather than fewer).
 
     A name the cell binds before its first use is not an input (``_d = ...`` then
@@ -109,7 +112,7 @@ def reads(source: str) -> set[str]:
     """
     tree = parse(source)
     if tree is None:
-        return {EVERYTHING}
+        return frozenset({EVERYTHING})
     found: set[str] = set()
     bound: set[str] = set()
     for statement in tree.body:
@@ -117,12 +120,13 @@ def reads(source: str) -> set[str]:
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id not in bound:
                 found.add(node.id)
             elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in DYNAMIC_CALLS:
-                return {EVERYTHING}
+                return frozenset({EVERYTHING})
         bound |= _bound_here(statement, set())
-    return found
+    return frozenset(found)
 
 
-def writes(source: str, known_imports: set[tuple[str, str]] = frozenset()) -> set[str]:
+@functools.lru_cache(maxsize=4096)
+def writes(source: str, known_imports: frozenset[tuple[str, str]] = frozenset()) -> frozenset[str]:
     """Names a cell binds or changes (re-importing a module under the notebook's own alias changes nothing).
 
     Names bound inside a def or a comprehension stay there; a change through an
@@ -130,7 +134,7 @@ def writes(source: str, known_imports: set[tuple[str, str]] = frozenset()) -> se
     """
     tree = parse(source)
     if tree is None:
-        return {EVERYTHING}
+        return frozenset({EVERYTHING})
     names: set[str] = set()
     for statement in tree.body:
         names |= _bound_here(statement, known_imports)
@@ -149,7 +153,7 @@ def writes(source: str, known_imports: set[tuple[str, str]] = frozenset()) -> se
                         names.add(base)
         elif isinstance(node, ast.Global | ast.Nonlocal):
             names.update(node.names)
-    return names
+    return frozenset(names)
 
 
 def import_bindings(node: ast.Import | ast.ImportFrom) -> Iterable[tuple[str, str]]:
@@ -178,7 +182,7 @@ class Layout:
     sources: list[list[str]]  # every code each code cell may hold (the solution's, and any fixture's)
     exercise: list[str | None]  # answer grade_id of the exercise a cell belongs to (answer or test), else None
     position: dict[str, int]  # answer grade_id -> index of its answer cell
-    imports: set[tuple[str, str]] = field(default_factory=set)
+    imports: frozenset[tuple[str, str]] = frozenset()
 
 
 def layout(nb: nbformat.NotebookNode, fixtures: list[Fixture]) -> Layout:
@@ -199,7 +203,7 @@ def layout(nb: nbformat.NotebookNode, fixtures: list[Fixture]) -> Layout:
         else:
             exercise.append(None)
         sources.append([cell.source] + [f.code for f in fixtures if f.answer == grade_id and grade_id in answers])
-    return Layout(sources, exercise, position, notebook_imports(nb))
+    return Layout(sources, exercise, position, frozenset(notebook_imports(nb)))
 
 
 def reach(fixture: Fixture, where: Layout) -> set[int]:
