@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 import nbformat
 from grading_fixtures import Fixture
 
+from tools.grade_class import python_of
 from tools.notebooks import nbgrader_cells
 
 EVERYTHING = "*"  # a name standing for "any name": dynamic access the analysis cannot follow
@@ -55,14 +56,9 @@ MUTATING_METHODS = {
 }
 
 
-@functools.lru_cache(maxsize=4096)
-def parse(source: str) -> ast.Module | None:
-    """A cell's code as Python (IPython magics blanked out); None if it does not parse."""
-    lines = ["" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines()]
-    try:
-        return ast.parse("\n".join(lines))
-    except SyntaxError:
-        return None
+#: A cell's code as Python (IPython magics blanked out), None if it does not parse: the same reading
+#: as grade_class's check of submissions; kept per source, as packing asks about each cell many times.
+parse = functools.lru_cache(maxsize=4096)(python_of)
 
 
 def _base_name(node: ast.AST) -> str | None:
