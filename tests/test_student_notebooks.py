@@ -2,16 +2,18 @@
 
 This is what a student sees on opening a fresh lesson and choosing "Run All"
 with errors allowed: the story, the worked examples and the charts all work, and
-each exercise fails only until it is answered.
+each exercise fails only until it is answered. The kernels are the course's warm
+ones (coursekit/warm_kernels.py; tests/test_warm_kernels.py shows they run a notebook
+as a fresh kernel does), so the next lesson's kernel starts while this one runs.
 """
 
 from __future__ import annotations
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 from support import LESSONS, ROOT
 
+from coursekit.warm_kernels import WarmExecute
 from tools.notebooks import nbgrader_cells
 
 
@@ -20,7 +22,7 @@ def test_student_copy_runs_with_only_the_stubs_failing(lesson):
     folder = ROOT / "lessons" / lesson
     nb = nbformat.read(folder / f"{lesson}.ipynb", as_version=4)
     graded = nbgrader_cells(nb)
-    NotebookClient(nb, timeout=120, allow_errors=True, resources={"metadata": {"path": str(folder)}}).execute()
+    WarmExecute(timeout=120, allow_errors=True).preprocess(nb, {"metadata": {"path": str(folder)}})
     problems = []
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
