@@ -1,17 +1,25 @@
-"""nbgrader's collect, made to trust only the submissions a student made themselves.
+"""nbgrader's exchange on a hub of Unix users: a submission stays its student's, and only theirs is collected.
 
-Why: students may write into the exchange's inbound folder (that is how they submit), and
-nbgrader names each submission ``<student>+<lesson>+<time>+<random>`` from the name the
-submitting program chose: ``nbgrader submit L --student someone-else`` or a plain
-``mkdir`` puts in a submission that claims another student's name. nbgrader's collect
-notices that the folder's Unix owner differs and logs "cheating attempt?", then collects
-it anyway, as the claimed student's latest submission: one student can replace another's
-work. On a hub where every person is a Unix user (hub/jupyterhub_config.py), the owner is
-the submitter, so this collect sets such a submission aside (with an error in the log that
-names both) and picks each student's submission among those they own.
+Two holes of nbgrader's own exchange, closed here for hub/jupyterhub_config.py (every person a
+Unix user; set in hub/config/everyone/nbgrader_config.py):
 
-Not for hubs where every server runs as one shared account (``jovyan``): there every folder
-has the same owner. Use it through ``c.ExchangeFactory.collect`` (hub/config/everyone/nbgrader_config.py).
+``PrivateSubmit``: nbgrader makes each submission folder writable by everyone (mode 0777, "so the
+instructor can delete later"). Only its random name hides it: whoever learns the name can empty
+it or put another notebook in. This submit closes the folder to everyone but its student and
+the instructor's group, which the inbound folder (set-group-id) gives every new folder in it:
+mode 0750. nbgrader already makes the files in it read-only for others (0644).
+
+``OwnerCheckedCollect``: students may create folders in the inbound folder (that is how they
+submit), and nbgrader reads whose submission it is from the folder's name
+(``<student>+<lesson>+<time>+<random>``), which the submitting program chose:
+``nbgrader submit L --student someone-else`` or a plain ``mkdir`` makes one that claims another
+student's name. nbgrader's collect notices that the folder's Unix owner differs, logs "cheating
+attempt?", and collects it anyway as that student's latest submission. This collect sets such a
+folder aside, with an error in the log naming both students, and picks each student's
+submission among the folders they own.
+
+Neither fits a hub whose servers all run as one shared account (``jovyan``): there every folder
+has the same owner.
 """
 
 from __future__ import annotations
@@ -22,6 +30,13 @@ import pwd
 from collections import defaultdict
 
 from nbgrader.exchange.default.collect import ExchangeCollect
+from nbgrader.exchange.default.submit import ExchangeSubmit
+
+#: A submission folder: its student writes, the instructor's group enters and reads, nobody else enters.
+PRIVATE_MODE = 0o750
+#: nbgrader's modes without the write for all: if the folder did not get the inbound folder's group
+#: (an inbound folder without set-group-id), closing it to others would shut the instructor out.
+FALLBACK_MODE = 0o755
 
 
 def owner_of(path: str) -> str:
@@ -31,6 +46,16 @@ def owner_of(path: str) -> str:
         return pwd.getpwuid(uid).pw_name
     except KeyError:
         return f"[uid {uid}]"
+
+
+class PrivateSubmit(ExchangeSubmit):
+    """nbgrader's submit, then the submission folder closed to everyone but its student and the instructor."""
+
+    def copy_files(self) -> None:
+        super().copy_files()
+        folder = os.path.join(self.inbound_path, self.assignment_filename)
+        instructors = os.stat(self.inbound_path).st_gid
+        os.chmod(folder, PRIVATE_MODE if os.stat(folder).st_gid == instructors else FALLBACK_MODE)
 
 
 class OwnerCheckedCollect(ExchangeCollect):

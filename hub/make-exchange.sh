@@ -10,8 +10,11 @@
 #   EXCHANGE/customer-obsession     0755 instructor  made here, so no student can claim the course's name
 #     outbound/                     0755 instructor  released lessons: everyone reads
 #     inbound/                      3733 instructor  submissions: everyone writes, nobody else lists;
-#                                                    set-group-id as nbgrader sets it; sticky: a student
-#                                                    cannot rename or delete another's submission
+#                                                    set-group-id as nbgrader sets it, so every submission
+#                                                    gets the instructor's group (which must hold no
+#                                                    student: coursekit.exchange.PrivateSubmit closes each
+#                                                    submission to all but its student and that group);
+#                                                    sticky: no student renames or deletes another's
 #     feedback/                     0711 instructor  feedback pages: each student opens only their own,
 #                                                    by a name only their submission gives
 set -eu

@@ -11,7 +11,9 @@ c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
 
 c.CourseDirectory.course_id = "customer-obsession"
 c.Exchange.root = os.environ.get("COURSE_EXCHANGE", "/srv/nbgrader/exchange")
-# Collect only the submissions each student made themselves (coursekit/exchange.py).
+# A submission stays its student's, and only the submissions each student made are collected
+# (coursekit/exchange.py says which holes of nbgrader's own exchange these close).
+c.ExchangeFactory.submit = "coursekit.exchange.PrivateSubmit"
 c.ExchangeFactory.collect = "coursekit.exchange.OwnerCheckedCollect"
 if os.environ.get("COURSE_ROOT"):
     c.CourseDirectory.root = os.environ["COURSE_ROOT"]
