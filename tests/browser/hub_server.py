@@ -55,7 +55,7 @@ def missing_hub() -> str | None:
     """Why the hub cannot run here, or None when it can."""
     if os.geteuid() != 0:
         return "the hub test creates Unix accounts and runs JupyterHub as root; run it as root"
-    for tool in ("useradd", "userdel", "chpasswd", "runuser"):
+    for tool in ("useradd", "userdel", "chpasswd", "runuser", "nsenter", "unshare"):
         if not shutil.which(tool):
             return f"`{tool}` is missing"
     if not PROXY.exists():

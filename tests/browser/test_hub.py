@@ -41,10 +41,10 @@ from pathlib import Path
 import nbformat
 import pytest
 from hub_server import COURSE_ID, Hub, Person, missing_hub, running_hub
-from lab_browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, PlaywrightError, watch_requests
+from lab_browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, PlaywrightError, RequestLog
 from lab_notebook import OpenNotebook, menu, open_notebook, save
 from nbgrader.api import Gradebook
-from support import in_ci
+from support import ROOT, in_ci
 from term_course import REFLECTION_TEXT, all_answers, answer_of, points_of_reflections, points_of_tests
 
 from tools.notebooks import nbgrader_cells
@@ -82,7 +82,7 @@ def expected_cells(student: int) -> dict[str, float]:
 
 
 def solution_sources() -> dict[str, str]:
-    solution = nbformat.read(Path(__file__).parents[2] / "solutions" / LESSON / f"{LESSON}.ipynb", as_version=4)
+    solution = nbformat.read(ROOT / "solutions" / LESSON / f"{LESSON}.ipynb", as_version=4)
     return {gid: info["cell"].source for gid, info in nbgrader_cells(solution).items()}
 
 
@@ -133,8 +133,10 @@ class Session:
         self.hub, self.person = hub, person
         self.context = browser.new_context(viewport=VIEWPORT)
         self.context.set_default_timeout(60_000)
+        self.offsite = RequestLog()
+        self.context.on("request", self.offsite.record)  # every tab of this person, from the first
         self.lab = self.context.new_page()
-        self.offsite = watch_requests(self.lab)
+        self.formgrader = None  # the instructor's Formgrader tab, once opened
         self.login_started = False
 
     @property
@@ -193,9 +195,9 @@ def require(*steps: str) -> None:
 
 def open_formgrader(session: Session, path: str = "") -> object:
     """The Formgrader in its own tab of the instructor's browser (JupyterHub forbids it in a frame)."""
-    page = getattr(session, "formgrader", None)
-    if page is None:
-        page = session.formgrader = session.context.new_page()
+    if session.formgrader is None:
+        session.formgrader = session.context.new_page()
+    page = session.formgrader
     page.goto(f"{session.prefix}/formgrader/{path}")
     return page
 
@@ -437,7 +439,7 @@ def test_3_what_the_hub_refuses_a_student(hub, people, shots):
 
 
 def hub_config_folder() -> Path:
-    return Path(__file__).parents[2] / "hub" / "config"
+    return ROOT / "hub" / "config"
 
 
 def test_4_instructor_collects_grades_and_releases_feedback(hub, people, shots):
@@ -525,3 +527,5 @@ def test_6_the_gradebook_holds_exactly_the_expected_scores(hub, people):
     for name, number in names.items():
         assert scores[name] == pytest.approx(expected_cells(number)), f"student {number}'s grades per cell"
         assert totals[name] == pytest.approx(sum(expected_cells(number).values())), f"student {number}'s total"
+    offsite = {who: session.offsite.urls for who, session in people.items() if session.offsite.urls}
+    assert not offsite, f"pages asked for something outside this machine: {offsite}"
