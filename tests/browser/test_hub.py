@@ -41,7 +41,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from hub_server import COURSE_ID, Hub, Person, missing_hub, running_hub
-from lab_browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, PlaywrightError, RequestLog
+from lab_browser import VIEWPORT, PlaywrightError, RequestLog, chromium_for_several_people
 from lab_notebook import OpenNotebook, menu, open_notebook, save
 from nbgrader.api import Gradebook
 from support import ROOT, in_ci
@@ -116,15 +116,10 @@ def shots(hub, artifacts) -> Path:
 
 
 @pytest.fixture(scope="module")
-def chromium_browser(browser_available) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+def chromium_browser(playwright) -> Iterator[object]:
+    """One Chromium for the class; each person gets their own context in it (their own cookies)."""
+    with chromium_for_several_people(playwright) as browser:
+        yield browser
 
 
 class Session:
