@@ -47,6 +47,7 @@ from nbgrader.api import Gradebook
 from support import ROOT, in_ci
 from term_course import REFLECTION_TEXT, all_answers, answer_of, points_of_reflections, points_of_tests
 
+from coursekit.paths import is_datasets_dir
 from tools.notebooks import nbgrader_cells
 
 pytestmark = [pytest.mark.hub, pytest.mark.slow]
@@ -287,13 +288,12 @@ def close_dialog(page) -> None:
 # --- the Unix side, as a student's terminal would see it ----------------------------------------
 
 
-def as_student(hub: Hub, person: Person, *command: str, env: dict[str, str] | None = None):
+def as_student(hub: Hub, person: Person, *command: str, env: dict[str, str] | None = None, cwd: Path | None = None):
     """Run ``command`` as ``person``, in the hub's view of the files (its mount namespace), from their home."""
-    prefix = ["nsenter", f"--target={hub.process.pid}", "--mount", f"--wd={person.home}", "--"]
+    prefix = ["nsenter", f"--target={hub.process.pid}", "--mount", f"--wd={cwd or person.home}", "--"]
     setenv = [f"{key}={value}" for key, value in (env or {}).items()]
     return subprocess.run(
         [*prefix, "runuser", "-u", person.name, "--", "env", f"HOME={person.home}", *setenv, *command],
-        cwd=person.home,
         capture_output=True,
         text=True,
         timeout=120,
@@ -354,11 +354,23 @@ def test_2_student_fetches_answers_validates_and_submits(hub, people, shots, stu
     listed(page, "submitted").wait_for(timeout=ACTION_TIMEOUT_MS)
     page.screenshot(path=shots / f"02-student{student}-submitted.png")
 
+    found = as_student(
+        hub,
+        session.person,
+        sys.executable,
+        "-c",
+        "import coursekit.paths as p; print(p.find_datasets_dir())",
+        cwd=fetched.parent,
+    )
+
     typed = {c.metadata["nbgrader"]["grade_id"]: c.source for c in saved.cells if "nbgrader" in c.metadata}
     sources = solution_sources()
     assert all(typed[gid] == sources[gid] for gid in answered_by(student)), "the typed answers were saved"
     assert "DatasetError" not in message and "datasets/ folder" not in message, (
         f"the lesson could not find its datasets from {fetched.parent}:\n{message}"
+    )
+    assert found.returncode == 0 and is_datasets_dir(Path(found.stdout.strip())), (
+        f"from {fetched.parent}, the lesson finds no datasets: {found.stdout}{found.stderr}"
     )
     unanswered = len(points_of_tests(LESSON)) - len(answered_by(student))
     assert passed == (unanswered == 0), f"Validate {'passed' if passed else 'failed'}:\n{message}"
