@@ -9,6 +9,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(CURDIR)/$(VENV)/bin
 STAMP  := $(VENV)/.installed
+# JupyterLab settings for a classroom without internet (no news, no update check), read from
+# <prefix>/share/jupyter/lab/settings/; an editable install does not copy pyproject's data-files.
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
 PORT   ?= 8888
 # Extra flags for `jupyter lab`, for scripts and tests (e.g. LAB_ARGS=--no-browser); empty for a person.
 LAB_ARGS ?=
@@ -16,7 +19,7 @@ export PATH := $(BIN):$(PATH)
 
 .PHONY: lab test test-fast data lessons lint format hooks lock bench venv clean
 
-venv: $(STAMP)
+venv: $(STAMP) $(LAB_OVERRIDES)
 
 # The environment is rebuilt only when the locks change. requirements.txt is what students
 # need (Binder installs only it); requirements-dev.txt adds the test and lint tools.
@@ -26,6 +29,9 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt -r requirements-dev.txt -e .
 	touch $(STAMP)
 
+$(LAB_OVERRIDES): jupyter/lab/settings/overrides.json $(STAMP)
+	install -D -m 644 $< $@
+
 # Regenerate the locks after editing requirements.in or requirements-dev.in.
 lock: $(STAMP)
 	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
@@ -33,15 +39,15 @@ lock: $(STAMP)
 	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
 		--output-file requirements-dev.txt requirements-dev.in
 
-lab: $(STAMP)
+lab: $(STAMP) $(LAB_OVERRIDES)
 	$(BIN)/jupyter lab --port=$(PORT) --ServerApp.root_dir="$(CURDIR)" \
 		--LabApp.default_url=/lab/tree/lessons $(LAB_ARGS)
 
-test: $(STAMP)
+test: $(STAMP) $(LAB_OVERRIDES)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # For authors: everything except real nbgrader grading and the browser (under 2 minutes).
-test-fast: $(STAMP)
+test-fast: $(STAMP) $(LAB_OVERRIDES)
 	$(BIN)/python -m pytest -m "not slow and not browser" $(PYTEST_ARGS)
 
 data: $(STAMP)

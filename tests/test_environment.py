@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import sys
+import tomllib
 from importlib.metadata import PackageNotFoundError, version
 
 import pytest
@@ -137,4 +140,44 @@ def test_makefile_builds_the_venv_at_the_root_from_the_locks():
     )
     assert "-r requirements.txt -r requirements-dev.txt" in makefile, "make installs both locks"
     for target in ("lab", "test", "test-fast"):
-        assert re.search(rf"^{target}: \$\(STAMP\)$", makefile, re.M), f"make {target} must set up .venv first"
+        assert re.search(rf"^{target}: \$\(STAMP\)( \S+)*$", makefile, re.M), f"make {target} must set up .venv first"
+
+
+LAB_OVERRIDES = "jupyter/lab/settings/overrides.json"
+NOTIFICATIONS = "@jupyterlab/apputils-extension:notification"
+
+
+def test_jupyterlab_of_this_environment_fetches_no_news_and_checks_no_updates(tmp_path):
+    """The classroom has no internet: JupyterLab must not ask about news, fetch it, or look for updates.
+
+    Computed the way JupyterLab's server computes the settings it sends the page: the schema
+    defaults, with the overrides in <prefix>/share/jupyter/lab/settings/ applied (installed there
+    by `make`, postBuild or a regular install); the user's own settings folder is empty.
+    """
+    from jupyterlab.labapp import LabApp
+    from jupyterlab_server.settings_utils import get_settings
+
+    shipped = json.loads((ROOT / LAB_OVERRIDES).read_text())
+    assert shipped[NOTIFICATIONS] == {"checkForUpdates": False, "fetchNews": "false"}
+    app = LabApp()
+    settings, _ = get_settings(app.app_settings_dir, app.schemas_dir, str(tmp_path), schema_name=NOTIFICATIONS)
+    defaults = {name: spec["default"] for name, spec in settings["schema"]["properties"].items()}
+    assert defaults["fetchNews"] == "false", f"JupyterLab would ask about or fetch news: {app.app_settings_dir}"
+    assert defaults["checkForUpdates"] is False, "JupyterLab would check for updates"
+
+
+def test_every_way_to_run_the_course_installs_the_lab_overrides():
+    """`make` (editable install), Binder (postBuild) and a regular install (a hub) each put the file in place."""
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(rf"^\$\(LAB_OVERRIDES\): {re.escape(LAB_OVERRIDES)} ", makefile, re.M)
+    assert "install -D -m 644 $< $@" in makefile
+    for target in ("lab", "test", "test-fast", "venv"):
+        assert re.search(rf"^{target}: .*\$\(LAB_OVERRIDES\)", makefile, re.M), f"make {target} installs the overrides"
+    post_build = (ROOT / "postBuild").read_text()
+    assert (
+        f"install -D -m 644 {LAB_OVERRIDES} " in post_build
+        and "share/jupyter/lab/settings/overrides.json" in post_build
+    )
+    assert os.access(ROOT / "postBuild", os.X_OK), "repo2docker runs postBuild only if it is executable"
+    data_files = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["data-files"]
+    assert data_files["share/jupyter/lab/settings"] == [LAB_OVERRIDES]

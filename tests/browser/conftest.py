@@ -24,6 +24,7 @@ from lab_browser import (
     artifacts_dir,
     chromium,
     missing_browser,
+    playwright_driver,
     watch_requests,
 )
 from lab_feedback import (
@@ -77,9 +78,16 @@ def artifacts(browser_available) -> Path:
 
 
 @pytest.fixture(scope="session")
-def browser(browser_available, tmp_path_factory) -> Iterator[object]:
+def playwright(browser_available) -> Iterator[object]:
+    """Playwright, started once: its sync API allows one instance per thread."""
+    with playwright_driver() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright, tmp_path_factory) -> Iterator[object]:
     """One headless Chromium (a Playwright browser context with a fresh profile) for the session."""
-    with chromium(tmp_path_factory.mktemp("chromium-profile")) as context:
+    with chromium(playwright, tmp_path_factory.mktemp("chromium-profile")) as context:
         yield context
 
 

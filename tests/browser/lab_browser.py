@@ -77,24 +77,41 @@ def watch_requests(page) -> RequestLog:
 
 
 @contextmanager
-def chromium(profile: Path) -> Iterator[object]:
-    """A headless Chromium with a fresh profile in ``profile``; closed (and Playwright stopped) on exit."""
+def playwright_driver() -> Iterator[object]:
+    """Playwright itself, for the whole session: its sync API runs one instance per thread, so every
+    browser the suite opens (the shared one below, the hub test's) comes from this one."""
     from playwright.sync_api import sync_playwright
 
-    profile.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(profile),
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=CHROMIUM_ARGS,
-            viewport=VIEWPORT,
-        )
-        context.set_default_timeout(30_000)
-        try:
-            yield context
-        finally:
-            context.close()
+        yield playwright
+
+
+@contextmanager
+def chromium(playwright, profile: Path) -> Iterator[object]:
+    """A headless Chromium with a fresh profile in ``profile``; closed on exit."""
+    profile.mkdir(parents=True, exist_ok=True)
+    context = playwright.chromium.launch_persistent_context(
+        str(profile),
+        executable_path=str(CHROMIUM),
+        headless=True,
+        args=CHROMIUM_ARGS,
+        viewport=VIEWPORT,
+    )
+    context.set_default_timeout(30_000)
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+@contextmanager
+def chromium_for_several_people(playwright) -> Iterator[object]:
+    """A headless Chromium in which each ``new_context()`` is a separate person (own cookies); closed on exit."""
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    try:
+        yield browser
+    finally:
+        browser.close()
 
 
 def artifacts_dir(root: Path) -> Path:

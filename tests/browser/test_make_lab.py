@@ -19,7 +19,15 @@ from support import ROOT, copy_course
 
 LISTING_TIMEOUT_MS = 60_000
 #: What the checkout needs besides the course for `make` to find its environment up to date.
-MAKE_FILES = ("Makefile", "requirements.txt", "pyproject.toml", "README.md")
+MAKE_FILES = (
+    "Makefile",
+    "requirements.txt",
+    "requirements-dev.txt",
+    "pyproject.toml",
+    "README.md",
+    "jupyter/lab/settings/overrides.json",
+)
+NOTIFICATIONS = "@jupyterlab/apputils-extension:notification"
 
 
 def readme_command(name: str) -> list[str]:
@@ -39,6 +47,7 @@ def checkout_with_environment(destination: Path) -> Path:
     """
     checkout = copy_course(destination)
     for name in MAKE_FILES:
+        (checkout / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / name, checkout / name)
     venv = checkout / ".venv"
     venv.mkdir()
@@ -59,6 +68,8 @@ def test_readme_make_lab_opens_jupyterlab_on_the_lessons(page, offsite, artifact
         page.locator(".jp-DirListing-itemText").first.wait_for(timeout=LISTING_TIMEOUT_MS)
         shown = set(page.locator(".jp-DirListing-itemText").all_inner_texts())
         crumbs = page.locator(".jp-BreadCrumbs").inner_text()
+        notifications = server.api(f"/lab/api/settings/{NOTIFICATIONS}")["schema"]["properties"]
+        news_toasts = page.locator(".Toastify__toast", has_text="news").count()
         page.screenshot(path=artifacts / "make-lab.png")
     finally:
         stop(server)
@@ -68,4 +79,7 @@ def test_readme_make_lab_opens_jupyterlab_on_the_lessons(page, offsite, artifact
     assert shown == expected, f"the file browser lists {sorted(shown)}; lessons/ holds {sorted(expected)}"
     assert "/lab/tree/lessons" in page.url
     assert not offsite.urls, f"JupyterLab asked for something outside this machine: {offsite.urls}"
+    assert notifications["fetchNews"]["default"] == "false", "`make lab` would ask about or fetch Jupyter news"
+    assert notifications["checkForUpdates"]["default"] is False, "`make lab` would check for JupyterLab updates"
+    assert news_toasts == 0, "JupyterLab asked about news"
     assert server.process.poll() is not None, "`make lab` is still running after the server was stopped"
