@@ -3,7 +3,8 @@
 #   make test   set up .venv/ (first time only) and run the whole test suite
 # Other targets: make test-fast (all but real grading and the browser), make data
 # (rewrite datasets/), make lessons (regenerate lessons/ from solutions/ with
-# nbgrader), make format, make lint, make hooks (pre-commit), make lock, make bench.
+# nbgrader), make format, make lint, make hooks (pre-commit), make lock, make bench,
+# make axe (npm ci: axe-core, which the browser tests inject to check accessibility).
 
 PYTHON ?= python3
 VENV   := .venv
@@ -14,7 +15,7 @@ PORT   ?= 8888
 LAB_ARGS ?=
 export PATH := $(BIN):$(PATH)
 
-.PHONY: lab test test-fast data lessons lint format hooks lock bench venv clean
+.PHONY: lab test test-fast data lessons lint format hooks lock bench venv axe clean
 
 venv: $(STAMP)
 
@@ -33,11 +34,21 @@ lock: $(STAMP)
 	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
 		--output-file requirements-dev.txt requirements-dev.in
 
+# axe-core, the accessibility engine the browser tests inject into Chromium (tests/browser/lab_axe.py),
+# from npm at the version package-lock.json pins; never fetched while the tests run.
+AXE := node_modules/axe-core/axe.min.js
+
+axe: $(AXE)
+
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $(AXE)
+
 lab: $(STAMP)
 	$(BIN)/jupyter lab --port=$(PORT) --ServerApp.root_dir="$(CURDIR)" \
 		--LabApp.default_url=/lab/tree/lessons $(LAB_ARGS)
 
-test: $(STAMP)
+test: $(STAMP) $(AXE)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # For authors: everything except real nbgrader grading and the browser (under 2 minutes).
@@ -66,4 +77,4 @@ bench: $(STAMP)
 	$(BIN)/python -m tools.bench_notebooks
 
 clean:
-	rm -rf $(VENV) gradebook.db .pytest_cache test-artifacts
+	rm -rf $(VENV) node_modules gradebook.db .pytest_cache test-artifacts
