@@ -233,3 +233,12 @@ def test_the_page_text_of_a_chart_names_it():
     bundle = sample_chart(description="Orders rise.")._repr_mimebundle_()
     plain = (bundle[0] if isinstance(bundle, tuple) else bundle)["text/plain"]
     assert plain == "<Altair chart: Line chart: Orders by month. Orders rise.>"
+
+
+def test_the_test_helper_rejects_an_exercise_chart_without_a_description():
+    from coursekit.checks import Axis, check_chart
+
+    axes = {"x": Axis("month", "ordinal"), "y": Axis("orders", "quantitative", unit="count")}
+    check_chart(sample_chart(description="Orders rise from 3 to 12."), "line", **axes)
+    with pytest.raises(AssertionError, match="Give the chart a description"):
+        check_chart(sample_chart(description=None), "line", **axes)
