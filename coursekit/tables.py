@@ -12,7 +12,8 @@ on each one (23 of them in lessons 00 and 03). So ``coursekit.setup_charts()`` r
 - the columns' own name (a pivot's ``columns.name``) as a header spanning the columns;
 - ``scope`` on every header cell, so each value is read with its row and column;
 - a ``<caption>`` when the frame carries one in ``frame.attrs["caption"]``;
-- a scrollable, keyboard-focusable region around a table too wide for the page.
+- a scrollable group around a table too wide for the page, which a keyboard user can focus
+  (Tab) to scroll it, named by the caption or the first columns.
 
 Everything here survives JupyterLab's HTML sanitiser (an untrusted notebook keeps
 ``caption``, ``th``, ``scope``, ``colspan`` and ``rowspan``).
@@ -118,17 +119,26 @@ def frame_html(frame: pd.DataFrame) -> str | None:
     if caption and table:
         written = written[: table.end()] + f"\n  <caption>{html.escape(caption)}</caption>" + written[table.end() :]
     if table and _width(written) > WIDE_TABLE_CHARACTERS:
-        label = html.escape(f"{caption or 'Table'} (scrolls sideways)", quote=True)
         end = written.rindex("</table>") + len("</table>")
+        label = html.escape(_scroll_label(frame), quote=True)
         written = (
             written[: table.start()]
-            + f'<div class="course-table-scroll" role="region" aria-label="{label}" tabindex="0" '
-            + 'style="overflow-x:auto;max-width:100%">'
+            + f'<div class="course-table-scroll" role="group" aria-label="{label}"'
+            + ' tabindex="0" style="overflow-x:auto;max-width:100%">'
             + written[table.start() : end]
             + "</div>"
             + written[end:]
         )
     return written
+
+
+def _scroll_label(frame: pd.DataFrame) -> str:
+    """What a keyboard user hears on reaching a wide table: its caption, else its first columns."""
+    caption = _text(frame.attrs.get(CAPTION))
+    if not caption:
+        columns = [str(c if not isinstance(c, tuple) else " ".join(map(str, c))) for c in frame.columns[:3]]
+        caption = "Table of " + ", ".join(columns) + (", …" if len(frame.columns) > 3 else "")
+    return f"{caption} (scroll sideways)"
 
 
 def register_table_formatter() -> None:
