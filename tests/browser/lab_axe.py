@@ -14,6 +14,7 @@ page: nothing is fetched while the tests run. Default rules, as the issue measur
 from __future__ import annotations
 
 import json
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,6 +86,8 @@ class AxeReport:
     page: str
     version: str
     findings: list[Finding] = field(default_factory=list)
+    #: Seconds spent on each check of the page (axe, reading the charts...), for the suite's time budget.
+    seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def content(self) -> list[Finding]:
@@ -102,6 +105,7 @@ class AxeReport:
         return {
             "page": self.page,
             "axe": self.version,
+            "seconds": {name: round(value, 2) for name, value in self.seconds.items()},
             "content_counts": self.counts(self.content),
             "interface_counts": self.counts(self.interface),
             "content": [f.__dict__ for f in self.content],
@@ -122,6 +126,7 @@ def check_page(page, name: str, whole: bool = True) -> AxeReport:
     ``whole=False`` checks only the course's content (much faster on a long notebook: JupyterLab's
     editors and toolbars are most of the page); the interface is then neither checked nor listed.
     """
+    start = time.perf_counter()
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(AXE_JS.read_text(encoding="utf-8"))
     raw = page.evaluate(AXE_RUN_JS, [CONTENT, NOT_CONTENT, whole])
@@ -138,7 +143,7 @@ def check_page(page, name: str, whole: bool = True) -> AxeReport:
         for rule in raw["violations"]
         for node in rule["nodes"]
     ]
-    return AxeReport(page=name, version=raw["version"], findings=findings)
+    return AxeReport(page=name, version=raw["version"], findings=findings, seconds={"axe": time.perf_counter() - start})
 
 
 def write_report(folder: Path, report: AxeReport) -> Path:

@@ -26,6 +26,7 @@ its data table, and that no chart leaves its tick labels behind as run-on text.
 from __future__ import annotations
 
 import json
+import time
 
 import nbformat
 import pytest
@@ -70,8 +71,8 @@ def test_solution_runs_in_jupyterlab_and_every_chart_draws(lesson, lab_tab, lab_
             output.screenshot(path=shot)
 
     report = check_page(lab_tab.page, lesson, whole=lesson == LESSONS[0])
-    write_report(artifacts, report)
     problems += content_problems(report)
+    started = time.perf_counter()
     cdp = lab_tab.page.context.new_cdp_session(lab_tab.page)
     try:
         for cell_index, output_index in charts:
@@ -80,6 +81,8 @@ def test_solution_runs_in_jupyterlab_and_every_chart_draws(lesson, lab_tab, lab_
             problems += chart_reading_problems(cdp, notebook.output(cell_index, output_index), written, where)
     finally:
         cdp.detach()
+    report.seconds["reading charts"] = time.perf_counter() - started
+    write_report(artifacts, report)
     if charts:
         notebook.output(*charts[0]).scroll_into_view_if_needed()
     lab_tab.page.screenshot(path=artifacts / f"{lesson}.png")
