@@ -364,8 +364,20 @@ def _covers(rows: Iterable[tuple[str, ...]], other: Iterable[tuple[str, ...]]) -
     return all(any(set(row) <= values for values in seen) for row in rows)
 
 
-def data_tables(vega: Mapping[str, Any], scenegraph: Mapping[str, Any]) -> list[DataTable]:
-    """The chart's data as drawn: one table per mark (a layer), each row one drawn item.
+def _reading_order(items: list[Mapping[str, Any]], rows_first: bool) -> list[Mapping[str, Any]]:
+    """Items as a sighted reader meets them: top to bottom (bars along a category y axis, heatmap
+    rows), else left to right; not in the data's order, which a ``sort=`` leaves unchanged."""
+
+    def position(item: Mapping[str, Any]) -> tuple[float, float]:
+        x, y = float(item.get("x", 0) or 0), float(item.get("y", 0) or 0)
+        return (round(y, 3), round(x, 3)) if rows_first else (round(x, 3), round(y, 3))
+
+    return sorted(items, key=position)
+
+
+def data_tables(vega: Mapping[str, Any], scenegraph: Mapping[str, Any], rows_first: bool = False) -> list[DataTable]:
+    """The chart's data as drawn: one table per mark (a layer), each row one drawn item, in reading
+    order (``rows_first``: top to bottom, for a chart whose y axis holds categories).
 
     Each item carries the description Vega-Lite writes for screen readers ("Year: 2015;
     Share (%): 71"), from the encoded fields and their titles; it is split at the titles
@@ -380,7 +392,8 @@ def data_tables(vega: Mapping[str, Any], scenegraph: Mapping[str, Any]) -> list[
         name, items = str(mark.get("name", "")), mark.get("items", ())
         if name not in titles or not items:
             continue
-        rows = [_split(str(item.get("description", "")), titles[name]) for item in items]
+        ordered = _reading_order(list(items), rows_first)
+        rows = [_split(str(item.get("description", "")), titles[name]) for item in ordered]
         if any(row is None for row in rows):
             continue
         role = str(items[0].get("ariaRoleDescription") or mark.get("marktype") or "")
@@ -412,7 +425,8 @@ def render(spec: dict[str, Any]) -> RenderedChart:
     """Draw the chart and read its data, from one compilation of the spec."""
     vega = vlc.vegalite_to_vega(spec)
     svg = vlc.vega_to_svg(vega)
-    tables = data_tables(vega, vlc.vega_to_scenegraph(vega).get("scenegraph", {}))
+    rows_first = _kind(spec, "y") in ("nominal", "ordinal")
+    tables = data_tables(vega, vlc.vega_to_scenegraph(vega).get("scenegraph", {}), rows_first)
     drawn = tables[0].total if tables else None
     return RenderedChart(svg=svg, text=chart_text(spec, drawn), tables=tables)
 

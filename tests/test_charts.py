@@ -142,13 +142,21 @@ def test_the_data_table_lists_what_is_drawn_after_filters_and_aggregates():
     )
     (table,) = charts.render(chart.to_dict()).tables
     assert table.columns == ("Respondents (count)", "Wish"), "the axis titles head the columns"
-    assert sorted(table.rows) == [("1", "price"), ("3", "speed")], "one row per bar, as drawn"
+    assert table.rows == (("3", "speed"), ("1", "price")), "one row per bar, top to bottom as drawn"
     assert table.items == "bars" and table.total == 2
     html = html_of(chart)
     details = re.search(r"<details\b.*?</details>", html, re.S).group(0)
     assert "<details" in html and "open" not in re.search(r"<details[^>]*>", html).group(0), "collapsed"
     assert '<th scope="col">Respondents (count)</th><th scope="col">Wish</th>' in details
     assert "<caption" in details and "Bar chart: Wishes: the bars it draws (2 rows)" in details
+
+
+def test_rows_follow_the_drawing_not_the_data():
+    data = pd.DataFrame({"k": ["b", "a", "c"], "v": [2, 3, 1]})
+    sorted_bars = alt.Chart(data, title="t", description="d").mark_bar().encode(x="v:Q", y=alt.Y("k:N", sort="-x"))
+    assert [row[1] for row in charts.render(sorted_bars.to_dict()).tables[0].rows] == ["a", "b", "c"]
+    columns = alt.Chart(data, title="t", description="d").mark_bar().encode(x=alt.X("k:N", sort="y"), y="v:Q")
+    assert [row[0] for row in charts.render(columns.to_dict()).tables[0].rows] == ["c", "b", "a"]
 
 
 def test_a_title_with_a_semicolon_stays_one_column():
