@@ -3,7 +3,8 @@
 #   make test   set up .venv/ (first time only) and run the whole test suite
 # Other targets: make test-fast (all but real grading and the browser), make data
 # (rewrite datasets/), make lessons (regenerate lessons/ from solutions/ with
-# nbgrader), make format, make lint, make hooks (pre-commit), make lock, make bench.
+# nbgrader), make format, make lint, make hooks (pre-commit), make lock, make bench,
+# make axe (npm ci: axe-core, which the browser tests inject to check accessibility).
 
 PYTHON ?= python3
 VENV   := .venv
@@ -17,7 +18,7 @@ PORT   ?= 8888
 LAB_ARGS ?=
 export PATH := $(BIN):$(PATH)
 
-.PHONY: lab test test-fast data lessons lint format hooks lock bench venv clean
+.PHONY: lab test test-fast data lessons lint format hooks lock bench venv node clean
 
 venv: $(STAMP) $(LAB_OVERRIDES)
 
@@ -39,12 +40,30 @@ lock: $(STAMP)
 	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
 		--output-file requirements-dev.txt requirements-dev.in
 
+# JavaScript the browser tests need, from npm at the versions the package-lock.json files pin
+# (never fetched while the tests run): axe-core, which they inject into Chromium
+# (tests/browser/lab_axe.py), and the proxy of the course's JupyterHub (hub/). Without npm
+# the tests that need them skip and say why (in CI, where .ci/run installs npm, they fail).
+NODE_TOOLS := node_modules/.installed hub/node_modules/.installed
+
+node: $(NODE_TOOLS)
+
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --ignore-scripts && touch $@; \
+	else echo "npm is missing: the accessibility tests will skip (install Debian's npm)"; fi
+
+hub/node_modules/.installed: hub/package.json hub/package-lock.json
+	@if command -v npm >/dev/null; then npm ci --prefix hub --no-audit --no-fund && touch $@; \
+	else echo "npm is missing: the JupyterHub test will skip (install Debian's nodejs and npm)"; fi
+
 lab: $(STAMP) $(LAB_OVERRIDES)
 	$(BIN)/jupyter lab --port=$(PORT) --ServerApp.root_dir="$(CURDIR)" \
 		--LabApp.default_url=/lab/tree/lessons $(LAB_ARGS)
 
 test: $(STAMP) $(LAB_OVERRIDES)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test: $(NODE_TOOLS)
 
 # For authors: everything except real nbgrader grading and the browser (under 2 minutes).
 test-fast: $(STAMP) $(LAB_OVERRIDES)
@@ -72,4 +91,4 @@ bench: $(STAMP)
 	$(BIN)/python -m tools.bench_notebooks
 
 clean:
-	rm -rf $(VENV) gradebook.db .pytest_cache test-artifacts
+	rm -rf $(VENV) node_modules hub/node_modules gradebook.db .pytest_cache test-artifacts

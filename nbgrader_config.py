@@ -70,3 +70,9 @@ from coursekit.warm_kernels import WarmExecute  # noqa: E402
 c.Autograde.autograde_preprocessors = [
     WarmExecute if step is Execute else step for step in Autograde.class_traits()["autograde_preprocessors"].default()
 ]
+
+# --- feedback pages a student can read (tests/browser/test_feedback_html.py) ---------------
+# Pygments' default style colours comments and "in"/"not"/"and" below WCAG's 4.5:1 contrast
+# (axe-core: 53 of the 76 colour-contrast failures on lesson 00's feedback page). "xcode" keeps
+# syntax colours, each at least 4.7:1 on the page's white and light-grey code backgrounds.
+c.CSSHTMLHeaderPreprocessor.style = "xcode"

@@ -5,7 +5,8 @@ Lessons import three things from here and nothing that hides what they teach:
 - ``load_dataset(name)`` reads a CSV from ``datasets/`` with the right dtypes,
   wherever the notebook runs (lessons/, solutions/, a released copy elsewhere).
 - ``setup_charts()`` makes Altair draw offline, in JupyterLab and in nbgrader's
-  feedback HTML, with the course theme.
+  feedback HTML, with the course theme, each chart described and its data one click
+  away for a screen reader; and it makes pandas tables name every header cell.
 - ``list_datasets()`` names what there is to load.
 - ``coursekit.checks`` is what the test cells call: charts judged on what they
   show, units in any common form, exact values checked by fingerprint.

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import background
 import pytest
+from lab_axe import missing_axe
 from lab_browser import (
     PlaywrightError,
     RequestLog,
@@ -68,6 +69,17 @@ def browser_available() -> None:
     if in_ci():
         pytest.fail(f"CI must run the browser tests, but {reason}", pytrace=False)
     pytest.skip(f"browser tests skipped: {reason}")
+
+
+@pytest.fixture(scope="session")
+def axe_ready(browser_available) -> None:
+    """Skip (developer machine) or fail (CI) when axe-core is not installed (`make node` runs npm ci)."""
+    reason = missing_axe()
+    if reason is None:
+        return
+    if in_ci():
+        pytest.fail(f"CI must run the accessibility checks, but {reason}", pytrace=False)
+    pytest.skip(f"accessibility checks skipped: {reason}")
 
 
 @pytest.fixture(scope="session")

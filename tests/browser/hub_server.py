@@ -59,7 +59,7 @@ def missing_hub() -> str | None:
         if not shutil.which(tool):
             return f"`{tool}` is missing"
     if not PROXY.exists():
-        return f"{PROXY} is missing: run `npm ci --prefix hub` (needs Node and npm; .ci/run does both)"
+        return f"{PROXY} is missing: run `make node` (npm ci; needs Node and npm, which .ci/run installs)"
     if not shutil.which("node"):
         return "Node.js is missing (configurable-http-proxy runs on it): install Debian's `nodejs`"
     try:

@@ -6,12 +6,19 @@ student, with the real ``nbgrader autograde`` and writes feedback with ``nbgrade
 generate_feedback`` (in the background, see lab_feedback.py); each lesson's page
 is then opened from disk with the browser offline.
 The charts expected are the chart outputs of the autograded notebook itself.
+
+One feedback page is also checked with axe-core: no violation may lie in the
+course's content (what the lesson and the graded answers wrote: markdown, tables,
+charts); the rest comes from nbgrader's feedback template and nbconvert (the heading
+links, the "Test cell" links, the page's missing language) and is listed in
+test-artifacts/browser/axe-feedback-<lesson>.json.
 """
 
 from __future__ import annotations
 
 import nbformat
 import pytest
+from lab_axe import check_page, content_problems, write_report
 from lab_browser import drawing_problem
 from lab_feedback import GradedCourse
 from lab_notebook import chart_outputs, errors_by_cell
@@ -59,3 +66,20 @@ def test_feedback_html_draws_every_chart_offline(lesson, graded_course, browser,
     unexpected = [url for url in offsite.urls if not url.startswith(NBGRADER_MATHJAX)]
     assert not unexpected, f"{lesson}: the feedback page needs the internet for {unexpected}"
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("lesson", LESSONS[:1])
+def test_feedback_page_has_no_accessibility_violation_in_the_course_content(
+    lesson, graded_course, browser, page, artifacts, axe_ready
+):
+    feedback = graded_course.feedback(lesson)
+    assert feedback.is_file(), f"{lesson}: nbgrader wrote no feedback:\n{graded_course.log}"
+    browser.set_offline(True)
+    try:
+        page.goto(feedback.as_uri())
+        report = check_page(page, f"feedback-{lesson}")
+    finally:
+        browser.set_offline(False)
+    write_report(artifacts, report)
+    assert page.locator("figure.course-chart svg[role=img]").count(), "the page holds the course's charts"
+    assert not content_problems(report), "\n".join(content_problems(report))
