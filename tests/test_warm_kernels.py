@@ -161,7 +161,7 @@ def test_a_runaway_cell_is_interrupted_and_a_dead_kernel_costs_only_its_own_subm
 
 def test_only_the_courses_python_kernel_starts_warm():
     step = WarmExecute()
-    python = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3"}})
-    other = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "ir"}})
+    python = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}})
+    other = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "ir", "display_name": "R"}})
     assert step.uses_warm_kernel(python) and not step.uses_warm_kernel(other)
     assert not WarmExecute(warm=False).uses_warm_kernel(python)
