@@ -37,14 +37,12 @@ pytestmark = pytest.mark.slow
 LESSON = first_lesson()
 DUE = datetime(2026, 3, 2, 17, 0, tzinfo=UTC)
 #: student -> (what they hand in, hours after the due date)
-CLASS = {
+CLASS = {  # ten submissions, the fewest that still hold every kind
     "s01": ("full", -30),
     "s02": ("full", -5),
-    "s03": ("full", -1),
     "s04": ("half", -2),
     "s05": ("half", -48),
     "s06": ("untouched", -3),
-    "s07": ("untouched", -12),
     "s08": ("full", 20),  # one day late
     "s09": ("half", 50),  # three days late
     "s10": ("broken-json", -4),
@@ -168,7 +166,7 @@ def test_three_graders_each_graded_their_own_students_once(graded):
     assert len(graders) == 3, out[-2000:]
     for student in CLASS:
         assert out.count(f"Creating/updating student with ID '{student}'") == 1, f"{student} graded once"
-    assert "graded 12/12" in graded["result"].stderr, "the progress line counts the whole class"
+    assert f"graded {len(CLASS)}/{len(CLASS)}" in graded["result"].stderr, "the progress line counts the whole class"
 
 
 def test_set_up_twice_is_harmless(graded):

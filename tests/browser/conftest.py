@@ -173,7 +173,7 @@ background.register(
     "feedback",
     feedback_work,
     lambda item: FEEDBACK_FIXTURE in getattr(item, "fixturenames", ()) and missing_browser() is None,
-    cost=30,
+    cost=1000,  # first: the browser tests, on the session's critical path, wait for it
 )
 
 

@@ -13,7 +13,8 @@ What a screen-reader user would find broken (the same run, the same tab):
   interface are listed in test-artifacts/browser/axe-<lesson>.json, not failed. The
   interface is checked on the first lesson only: it is the same on every page, and
   checking it costs several seconds a notebook.
-- each chart, in Chromium's accessibility tree: an image with the name and
+- charts, in Chromium's accessibility tree (every chart of the first lesson, the first
+  chart of each other lesson: one renderer writes them all): an image with the name and
   description the kernel wrote, and the toggle of its data table; the first chart's
   table is opened with the keyboard and must read as a table named by its caption.
 
@@ -75,7 +76,10 @@ def test_solution_runs_in_jupyterlab_and_every_chart_draws(lesson, lab_tab, lab_
     started = time.perf_counter()
     cdp = lab_tab.page.context.new_cdp_session(lab_tab.page)
     try:
-        for number, (cell_index, output_index) in enumerate(charts):
+        # Every chart of the first lesson, the first chart of the others: one renderer writes them all
+        # (coursekit/charts.py), so one lesson's charts prove the markup; each reading costs seconds.
+        read = charts if lesson == LESSONS[0] else charts[:1]
+        for number, (cell_index, output_index) in enumerate(read):
             written = written_chart(chart_html(ran, cell_index, output_index))
             where = f"{lesson}: cell {cell_index}, chart output {output_index}"
             output = notebook.output(cell_index, output_index)
