@@ -7,15 +7,12 @@ graceful shutdown waits after the last. With this plug-in the *next* kernel is
 started while the current submission runs, on the other core, and is killed at
 once when its submission is done (nbgrader has every reply by then).
 
-Two ways to start a kernel ahead (``c.WarmExecute.start``):
-
-- ``"fork"`` (default): a helper process (``coursekit.kernel_zygote``) imports
-  the libraries once and forks each kernel from itself; a kernel costs a fork
-  and the chart renderer's start. Its fork-safety rules are listed, and tested,
-  in that module.
-- ``"spawn"``: each kernel is a new interpreter that imports the libraries as it
-  starts (an IPython extension); about three times the processor time per
-  kernel, and no fork.
+Kernels are started ahead by forking a helper process (``coursekit.kernel_zygote``)
+that imported the libraries once: a kernel costs a fork and the chart renderer's
+start. Its fork-safety rules are listed, and tested, in that module. (A pool of
+spawned interpreters that import the libraries as they start was measured too:
+about three times the processor time per kernel, and slower grading on two cores;
+see docs/instructor-guide.md, section 8.)
 
 What stays as it was, and is tested (tests/test_warm_kernels.py):
 
@@ -49,26 +46,10 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 from jupyter_core.utils import run_sync
 from nbgrader.preprocessors import Execute
-from traitlets import Bool, Enum, List, Unicode
+from traitlets import Bool, List, Unicode
 
-#: What a spawned spare kernel imports while it waits: the libraries every lesson's first cell imports.
-WARM_MODULES = ["numpy", "pandas", "altair", "vl_convert", "coursekit"]
+#: The environment variable that, set to 0, turns warm kernels off.
 SWITCH = "COURSE_WARM_KERNELS"
-
-
-def load_ipython_extension(ipython: Any) -> None:
-    """Run inside a spawned spare kernel as it starts: import the libraries, start the chart renderer.
-
-    Nothing is bound in the user's namespace: a notebook still needs its own imports.
-    """
-    import importlib
-
-    for name in WARM_MODULES:
-        importlib.import_module(name)
-    import vl_convert
-
-    vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": [{}]}})
-
 
 # --- forked kernels ----------------------------------------------------------------------
 
@@ -165,18 +146,14 @@ class ForkProvisioner(LocalProvisioner):
 class _Spare:
     """A kernel started ahead of time, and the environment it was started with."""
 
-    def __init__(self, kernel_name: str, extra_arguments: list[str], folder: str, zygote: Zygote | None) -> None:
+    def __init__(self, kernel_name: str, extra_arguments: list[str], folder: str, zygote: Zygote) -> None:
         self.env = dict(os.environ)
         self.km = AsyncKernelManager(kernel_name=kernel_name)
-        arguments = list(extra_arguments)
-        if zygote is None:
-            arguments.append(f"--IPKernelApp.extra_extensions={[__name__]!r}")
-        else:
-            self.km.kernel_id = self.km.kernel_id or os.urandom(8).hex()
-            self.km.provisioner = ForkProvisioner(kernel_id=self.km.kernel_id, kernel_spec=self.km.kernel_spec,
-                                                  parent=self.km)  # fmt: skip
-            self.km.provisioner.zygote = zygote
-        run_sync(self.km.start_kernel)(extra_arguments=arguments, cwd=folder, env=self.env)
+        self.km.kernel_id = self.km.kernel_id or os.urandom(8).hex()
+        self.km.provisioner = ForkProvisioner(kernel_id=self.km.kernel_id, kernel_spec=self.km.kernel_spec,
+                                              parent=self.km)  # fmt: skip
+        self.km.provisioner.zygote = zygote
+        run_sync(self.km.start_kernel)(extra_arguments=list(extra_arguments), cwd=folder, env=self.env)
 
     def kill(self) -> None:
         """Stop the kernel process now (also safe at interpreter exit, when no event loop runs)."""
@@ -194,14 +171,14 @@ class _Pool:
 
     def __init__(self) -> None:
         self.spare: _Spare | None = None
-        self.key: tuple[str, str, tuple[str, ...]] | None = None
+        self.key: tuple[str, tuple[str, ...]] | None = None
         self.zygote: Zygote | None = None
         self.folder = tempfile.mkdtemp(prefix="warm-kernel-")
         atexit.register(self.close)
 
-    def take(self, start: str, kernel_name: str, extra_arguments: list[str]) -> _Spare:
+    def take(self, kernel_name: str, extra_arguments: list[str]) -> _Spare:
         """A warm kernel for this submission; the next one starts warming at once."""
-        key = (start, kernel_name, tuple(extra_arguments))
+        key = (kernel_name, tuple(extra_arguments))
         if self.spare is None or self.key != key:
             self.close()
             self.key = key
@@ -209,10 +186,10 @@ class _Pool:
         taken, self.spare = self.spare, self._new(*key)
         return taken
 
-    def _new(self, start: str, kernel_name: str, extra_arguments: tuple[str, ...]) -> _Spare:
-        if start == "fork" and self.zygote is None:
+    def _new(self, kernel_name: str, extra_arguments: tuple[str, ...]) -> _Spare:
+        if self.zygote is None:
             self.zygote = Zygote(self.folder)
-        return _Spare(kernel_name, list(extra_arguments), self.folder, self.zygote if start == "fork" else None)
+        return _Spare(kernel_name, list(extra_arguments), self.folder, self.zygote)
 
     def close(self) -> None:
         if self.spare is not None:
@@ -239,8 +216,6 @@ class WarmExecute(Execute):
     warm = Bool(True, help="Use warm kernels; the environment variable COURSE_WARM_KERNELS=0 turns them off.").tag(
         config=True
     )
-    start = Enum(["fork", "spawn"], "fork", help="How spare kernels start: forked from a warm process, or spawned."
-                 ).tag(config=True)  # fmt: skip
     warm_kernel_names = List(
         Unicode(),
         ["python3"],
@@ -261,7 +236,7 @@ class WarmExecute(Execute):
     def preprocess(self, nb: Any, resources: Any = None, km: Any = None) -> Any:
         if not self.uses_warm_kernel(nb, km):
             return super().preprocess(nb, resources, km=km)
-        spare = _pool().take(self.start, self._kernel_of(nb), list(self.extra_arguments))
+        spare = _pool().take(self._kernel_of(nb), list(self.extra_arguments))
         self._spare = spare
         try:
             return super().preprocess(nb, resources, km=spare.km)

@@ -7,9 +7,8 @@ of the solution are handed in and graded by the real ``nbgrader autograde`` once
 per mode, from the same submitted/ folder:
 
 - ``cold``: nbgrader's own kernel start per submission (COURSE_WARM_KERNELS=0);
-- ``fork``, ``spawn``: warm kernels (coursekit/warm_kernels.py), started ahead by
-  forking a warm process, or by spawning a new interpreter;
-- ``postgres``: warm (fork) kernels, one grader, the gradebook on PostgreSQL;
+- ``warm``: warm kernels (coursekit/warm_kernels.py), the course's default;
+- ``postgres``: warm kernels, one grader, the gradebook on PostgreSQL;
 - ``parallel``: J graders at once (``python -m tools.grade_class autograde --jobs J``)
   into the same PostgreSQL gradebook.
 
@@ -38,7 +37,7 @@ from tools import postgres
 from tools.nbgrader_cli import run_nbgrader
 from tools.notebooks import ROOT, copy_course, lesson_names, venv_env
 
-MODES = ["cold", "fork", "spawn", "postgres", "parallel"]
+MODES = ["cold", "warm", "postgres", "parallel"]
 
 
 def hand_in(course: Path, lesson: str, count: int) -> None:
@@ -75,7 +74,6 @@ def grade(base: Path, lesson: str, mode: str, jobs: int, url: str | None) -> flo
     """Seconds for one mode to grade every submission of ``base`` (a fresh copy each time)."""
     course = fresh_copy(base, mode)
     warm = {"cold": {"COURSE_WARM_KERNELS": "0"}}.get(mode, {})
-    start = "spawn" if mode == "spawn" else "fork"
     if mode in ("postgres", "parallel"):
         assert url is not None
         reset_database(url, course, lesson)
@@ -84,7 +82,7 @@ def grade(base: Path, lesson: str, mode: str, jobs: int, url: str | None) -> flo
                    "--jobs", str(jobs), "--db-url", url]  # fmt: skip
             return timed(lambda: subprocess.run(cmd, env=venv_env(), check=True, cwd=ROOT, capture_output=True))
         return timed(lambda: run_nbgrader(course, "autograde", lesson, f"--CourseDirectory.db_url={url}"))
-    return timed(lambda: run_nbgrader(course, "autograde", lesson, f"--WarmExecute.start={start}", **warm))
+    return timed(lambda: run_nbgrader(course, "autograde", lesson, **warm))
 
 
 def reset_database(url: str, course: Path, lesson: str) -> None:
@@ -110,8 +108,8 @@ def bench(lesson: str, submissions: int, jobs: int, modes: list[str], workdir: P
         if mode in ("postgres", "parallel") and url is None:
             continue
         seconds = grade(base, lesson, mode, jobs, url) / submissions
-        label = {"cold": "nbgrader autograde, cold kernels", "fork": "warm kernels, forked (default)",
-                 "spawn": "warm kernels, spawned", "postgres": "warm (forked), PostgreSQL gradebook",
+        label = {"cold": "nbgrader autograde, cold kernels", "warm": "warm kernels (the default)",
+                 "postgres": "warm kernels, PostgreSQL gradebook",
                  "parallel": f"{jobs} graders at once, PostgreSQL"}[mode]  # fmt: skip
         rows.append(f"| {lesson} | {label} | {seconds:.2f} | {seconds / alone:.2f} |")
         print(rows[-1], flush=True)
