@@ -76,3 +76,13 @@ c.Autograde.autograde_preprocessors = [
 # (axe-core: 53 of the 76 colour-contrast failures on lesson 00's feedback page). "xcode" keeps
 # syntax colours, each at least 4.7:1 on the page's white and light-grey code backgrounds.
 c.CSSHTMLHeaderPreprocessor.style = "xcode"
+# Bootstrap's grey captions are below 4.5:1 too; FeedbackStyle appends the course's fixes.
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
+from nbgrader.converters import GenerateFeedback  # noqa: E402
+
+from coursekit.feedback_style import FeedbackStyle  # noqa: E402
+
+c.GenerateFeedback.preprocessors = [
+    FeedbackStyle if step is CSSHTMLHeaderPreprocessor else step
+    for step in GenerateFeedback.class_traits()["preprocessors"].default()
+]
