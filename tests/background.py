@@ -13,7 +13,11 @@ jobs some selected test needs are run (``-k 01-flywheel`` grades one lesson).
 
 from __future__ import annotations
 
+import json
 import os
+import resource
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -41,6 +45,24 @@ class Job:
 _JOBS: dict[str, Job] = {}
 _STARTED: dict[str, Future] = {}
 _POOL = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="background")
+_SESSION_START = time.perf_counter()
+#: When each job ran, in seconds from the session's start: the timeline behind the suite's budget.
+TIMELINE: dict[str, dict[str, float]] = {}
+_TIMELINE_LOCK = threading.Lock()
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _timed(job: Job, folder: Path, items: list[pytest.Item]) -> Any:
+    started = time.perf_counter() - _SESSION_START
+    try:
+        return job.work(folder, items)
+    finally:
+        with _TIMELINE_LOCK:
+            TIMELINE[job.name] = {"start": round(started, 1), "end": round(time.perf_counter() - _SESSION_START, 1)}
 
 
 def register(
@@ -50,7 +72,7 @@ def register(
 
 
 def _submit(job: Job, items: list[pytest.Item], tmp_path_factory: pytest.TempPathFactory) -> Future:
-    return _POOL.submit(job.work, tmp_path_factory.mktemp(job.name.replace(" ", "-")), items)
+    return _POOL.submit(_timed, job, tmp_path_factory.mktemp(job.name.replace(" ", "-")), items)
 
 
 def start(items: list[pytest.Item], tmp_path_factory: pytest.TempPathFactory) -> None:
@@ -69,5 +91,16 @@ def result(name: str, items: list[pytest.Item], tmp_path_factory: pytest.TempPat
     return _STARTED[name].result()
 
 
-def shutdown() -> None:
+def shutdown(report: Path | None = None) -> None:
+    """Wait for the jobs; write when each ran (and the session's CPU so far) to ``report``."""
     _POOL.shutdown(wait=True, cancel_futures=True)
+    if report is not None and TIMELINE:
+        report.parent.mkdir(parents=True, exist_ok=True)
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        summary = {
+            "session seconds": round(time.perf_counter() - _SESSION_START, 1),
+            "cpu seconds (pytest)": round(own.ru_utime + own.ru_stime, 1),
+            "cpu seconds (finished child processes)": round(_children_cpu(), 1),
+            "jobs": dict(sorted(TIMELINE.items(), key=lambda item: item[1]["start"])),
+        }
+        report.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")

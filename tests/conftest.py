@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import background
+import grading_jobs  # noqa: F401 - registers the lessons' grading runs, which tests in several folders read
 import pytest
+from support import ROOT
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -13,4 +15,4 @@ def slow_work_in_the_background(request, tmp_path_factory) -> Iterator[None]:
     """Start every slow job the selected tests need, two at a time, while the tests run."""
     background.start(request.session.items, tmp_path_factory)
     yield
-    background.shutdown()
+    background.shutdown(report=ROOT / "test-artifacts" / "background-jobs.json")

@@ -1,20 +1,27 @@
-"""Grade one lesson's fixtures through the real nbgrader, and say what each fixture got wrong.
+"""Grade lessons' fixtures through the real nbgrader, and say what each fixture got wrong.
 
-One temporary course per lesson; in it, one ``nbgrader autograde`` grades every
-simulated student at once: the solution, the untouched student copy, and one
-student per pack of fixtures (``grading_packs``). The gradebook gives each test
-cell's score; the autograded notebooks give every cell's error, and the line it
-was raised on, so a failure can be placed in the visible or the hidden part of
-a test cell.
+One temporary course holds a group of lessons (tests/grading_jobs.py makes one group
+per core). In it one ``nbgrader generate_assignment`` releases every lesson and one
+``nbgrader autograde`` grades every simulated student of every lesson at once: the
+solution, the untouched student copy, and one student per pack of fixtures
+(``grading_packs``); nbgrader's start-up is paid once per course, not per lesson. The
+gradebook gives each test cell's score; the autograded notebooks give every cell's
+error, and the line it was raised on, so a failure can be placed in the visible or
+the hidden part of a test cell.
 
 If a pack's grades are not what its fixtures promise, its fixtures are graded
 again one per student (a second ``nbgrader autograde``, only then), so that
 every verdict names the one fixture, lesson and cell at fault.
+
+The same run serves two other checks, which would otherwise repeat its work: the
+released copies it generated are compared with lessons/ (tests/test_lessons_current.py),
+and the solution's feedback page is written for the browser (test_feedback_html.py).
 """
 
 from __future__ import annotations
 
 import re
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +29,7 @@ import nbformat
 from grading_fixtures import Fixture, all_fixtures, exercise_tests, solution, student_copy
 from grading_packs import Pack, packed_notebook, packs
 from nbgrader.api import Gradebook
-from support import copy_course, run_nbgrader
+from support import ROOT, run_nbgrader
 
 from tools.notebooks import nbgrader_cells
 
@@ -91,10 +98,7 @@ def autograde(
 
     ``students`` is nbgrader's glob of student ids to grade (the others already are).
     """
-    for student, nb in submissions.items():
-        folder = course / "submitted" / student / lesson
-        folder.mkdir(parents=True, exist_ok=True)
-        nbformat.write(nb, folder / f"{lesson}.ipynb")
+    hand_in(course, lesson, submissions)
     run_nbgrader(course, "autograde", lesson, "--force", f"--student={students}")
     return {student: read_graded(course, lesson, student) for student in submissions}
 
@@ -161,7 +165,7 @@ def caught_problems(fixture: Fixture, error: CellError | None) -> list[str]:
     return []
 
 
-# --- one lesson --------------------------------------------------------------------------
+# --- a course of lessons --------------------------------------------------------------------------
 
 
 @dataclass
@@ -178,20 +182,79 @@ def verdict_key(fixture: Fixture) -> tuple[str, str, str]:
     return (fixture.kind, fixture.answer, fixture.name)
 
 
-def grade_lesson(workdir: Path, lesson: str) -> LessonGrades:
-    """Grade a lesson's solution, untouched copy and every fixture; one autograde run (two on trouble)."""
-    course = copy_course(workdir / "course")
-    run_nbgrader(course, "generate_assignment", lesson, "--force")
-    source = solution(lesson)
-    fixtures = all_fixtures(lesson)
-    grouped = packs(source, fixtures)
-    submissions = {"solution": source, "untouched": student_copy(lesson)}
-    submissions |= {f"pack{i:02d}": packed_notebook(source, pack) for i, pack in enumerate(grouped)}
-    graded = autograde(course, lesson, submissions)
+#: The student whose submission is each lesson's worked solution (and whose feedback page is written).
+SOLUTION = "solution"
 
+
+def course_for(folder: Path, lessons: list[str]) -> Path:
+    """A course holding only ``lessons`` (so nbgrader's "*" means them), with no lessons/ yet:
+    nbgrader writes the released copies, and nothing else could pass for them."""
+    course = folder / "course"
+    course.mkdir(parents=True)
+    shutil.copy2(ROOT / "nbgrader_config.py", course / "nbgrader_config.py")
+    shutil.copytree(ROOT / "datasets", course / "datasets")
+    for lesson in lessons:
+        shutil.copytree(
+            ROOT / "solutions" / lesson,
+            course / "solutions" / lesson,
+            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"),
+        )
+    return course
+
+
+def hand_in(course: Path, lesson: str, submissions: dict[str, nbformat.NotebookNode]) -> None:
+    for student, nb in submissions.items():
+        folder = course / "submitted" / student / lesson
+        folder.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, folder / f"{lesson}.ipynb")
+
+
+@dataclass
+class CourseGrades:
+    """A graded course: each lesson graded with its fixtures, the released copies, the feedback pages."""
+
+    course: Path
+    lessons: dict[str, LessonGrades]  # the lessons graded with their fixtures
+    log: str  # the end of nbgrader's log, for the failure message of a test
+
+    def released(self, lesson: str) -> Path:
+        return self.course / "lessons" / lesson
+
+    def autograded(self, lesson: str) -> Path:
+        return self.course / "autograded" / SOLUTION / lesson / f"{lesson}.ipynb"
+
+    def feedback(self, lesson: str) -> Path:
+        return self.course / "feedback" / SOLUTION / lesson / f"{lesson}.html"
+
+
+def grade_course(folder: Path, fixtures_of: list[str], feedback_of: list[str] = ()) -> CourseGrades:
+    """Grade the solution, untouched copy and every fixture of each lesson in ``fixtures_of``, and
+    the solution of each lesson in ``feedback_of``, writing its feedback page; one course for all."""
+    lessons = sorted(set(fixtures_of) | set(feedback_of))
+    course = course_for(folder, lessons)
+    log = [run_nbgrader(course, "generate_assignment", "*", "--force").stdout[-2000:]]
+    grouped = {lesson: packs(solution(lesson), all_fixtures(lesson)) for lesson in fixtures_of}
+    for lesson in lessons:
+        submissions = {SOLUTION: solution(lesson)}
+        if lesson in grouped:
+            submissions["untouched"] = student_copy(lesson)
+            submissions |= {f"pack{i:02d}": packed_notebook(solution(lesson), p) for i, p in enumerate(grouped[lesson])}
+        hand_in(course, lesson, submissions)
+    log.append(run_nbgrader(course, "autograde", "*", "--force").stdout[-3000:])
+    graded = {lesson: judge(course, lesson, grouped[lesson]) for lesson in fixtures_of}
+    if feedback_of:  # every lesson of the course: one process, and a page or two more costs under a second
+        result = run_nbgrader(course, "generate_feedback", "*", "--force", f"--student={SOLUTION}", check=False)
+        log.append(result.stdout[-3000:])
+    return CourseGrades(course, graded, "\n".join(log))
+
+
+def judge(course: Path, lesson: str, grouped: list[Pack]) -> LessonGrades:
+    """Each fixture's verdict from the graded packs; fixtures of a pack gone wrong are graded again alone."""
+    source = solution(lesson)
+    graded = {student: read_graded(course, lesson, student) for student in (SOLUTION, "untouched")}
     verdicts, suspects = {}, []
     for index, pack in enumerate(grouped):
-        result = graded[f"pack{index:02d}"]
+        result = read_graded(course, lesson, f"pack{index:02d}")
         trouble = pack_problems(pack, result)
         for fixture in pack.fixtures:
             verdicts[verdict_key(fixture)] = fixture_problems(fixture, result)
@@ -205,7 +268,7 @@ def grade_lesson(workdir: Path, lesson: str) -> LessonGrades:
         for index, fixture in enumerate(suspects):
             result = alone[f"alone{index:02d}"]
             verdicts[verdict_key(fixture)] = fixture_problems(fixture, result) + pack_problems(Pack([fixture]), result)
-    return LessonGrades(graded["solution"], graded["untouched"], verdicts, grouped)
+    return LessonGrades(graded[SOLUTION], graded["untouched"], verdicts, grouped)
 
 
 def exercises(lesson: str) -> dict[str, str]:

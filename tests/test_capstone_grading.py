@@ -16,7 +16,9 @@ nbgrader's Gradebook API, the tests check what the formgrader shows and does:
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
+import background
 import nbformat
 import pytest
 from nbgrader.api import Gradebook
@@ -24,6 +26,7 @@ from support import copy_course, run_nbgrader
 from term_course import all_answers, answered, points_of_reflections, points_of_tests
 
 pytestmark = pytest.mark.slow
+THIS_FILE = Path(__file__).name
 
 LESSON = "08-capstone"
 MEMO = "capstone-memo"
@@ -36,21 +39,31 @@ INSTRUCTOR_SCORE = 24.5
 INSTRUCTOR_COMMENT = "Right problem, numbers correct; the cost estimate leaves out the refunds."
 
 
-@pytest.fixture(scope="module")
-def course(tmp_path_factory):
+def grade_the_capstone(folder: Path) -> Path:
     """A course copy in which one answered submission, memo included, went through autograde."""
-    root = copy_course(tmp_path_factory.mktemp("capstone") / "course")
+    root = copy_course(folder / "course")
     run_nbgrader(root, "generate_assignment", LESSON, "--force")
     released = nbformat.read(root / "lessons" / LESSON / f"{LESSON}.ipynb", as_version=4)
     submission = answered(released, LESSON, all_answers(LESSON), reflections=False)
     memo_cells = [c for c in submission.cells if c.metadata.get("nbgrader", {}).get("grade_id") == MEMO]
     assert len(memo_cells) == 1 and memo_cells[0].cell_type == "markdown", "the memo is one markdown cell"
     memo_cells[0].source = MEMO_TEXT
-    folder = root / "submitted" / STUDENT / LESSON
-    folder.mkdir(parents=True)
-    nbformat.write(submission, folder / f"{LESSON}.ipynb")
+    submitted = root / "submitted" / STUDENT / LESSON
+    submitted.mkdir(parents=True)
+    nbformat.write(submission, submitted / f"{LESSON}.ipynb")
     run_nbgrader(root, "autograde", LESSON, "--force")
     return root
+
+
+background.register(
+    "capstone", lambda folder, _items: grade_the_capstone(folder), lambda item: item.path.name == THIS_FILE, cost=10
+)
+
+
+@pytest.fixture(scope="module")
+def course(request, tmp_path_factory):
+    """The graded course, from the background job started with the session (tests/background.py)."""
+    return background.result("capstone", request.session.items, tmp_path_factory)
 
 
 def gradebook(root, name: str = "gradebook.db") -> Gradebook:

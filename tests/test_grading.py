@@ -10,49 +10,26 @@
   breaks no other cell (a learner stuck on one exercise can finish the rest).
 
 How it stays fast: fixtures aimed at different exercises share a notebook when no
-fixture can reach another's cells (``grading_packs``), and one autograde per lesson
-grades all of them; each lesson is a job started with the session (``background``).
+fixture can reach another's cells (``grading_packs``), and one autograde grades all
+of them for a group of lessons; a group per core, started with the session
+(``grading_jobs``).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import background
+import grading_jobs
 import pytest
 from grading_fixtures import MIN_RIGHT_PER_EXERCISE, Fixture, exercise_tests, right_answers, stubs, wrong_answers
-from grading_run import grade_lesson, verdict_key
+from grading_run import verdict_key
 from support import LESSONS
 
 pytestmark = pytest.mark.slow
 
 
-#: Fixtures per lesson, roughly, to start the costliest grading first.
-def grading_cost(lesson: str) -> float:
-    return len(wrong_answers(lesson)) + len(right_answers(lesson)) + len(stubs(lesson))
-
-
-def needs_lesson(lesson: str):
-    def wanted(item: pytest.Item) -> bool:
-        callspec = getattr(item, "callspec", None)
-        return item.path == Path(__file__) and callspec is not None and callspec.params.get("lesson") == lesson
-
-    return wanted
-
-
-for _lesson in LESSONS:
-    background.register(
-        f"grading {_lesson}",
-        lambda folder, _items, lesson=_lesson: grade_lesson(folder, lesson),
-        needs_lesson(_lesson),
-        cost=grading_cost(_lesson),
-    )
-
-
 @pytest.fixture(scope="session")
 def grades(request, tmp_path_factory):
-    """``grades(lesson)``: that lesson's grading, started with the session (tests/background.py)."""
-    return lambda lesson: background.result(f"grading {lesson}", request.session.items, tmp_path_factory)
+    """``grades(lesson)``: that lesson's grading, started with the session (tests/grading_jobs.py)."""
+    return lambda lesson: grading_jobs.graded(lesson, request.session.items, tmp_path_factory).lessons[lesson]
 
 
 @pytest.mark.parametrize("lesson", LESSONS)

@@ -16,8 +16,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import background
 import pytest
+from grading_jobs import FEEDBACK_FIXTURE
 from lab_axe import missing_axe
 from lab_browser import (
     PlaywrightError,
@@ -28,36 +28,25 @@ from lab_browser import (
     playwright_driver,
     watch_requests,
 )
-from lab_feedback import (
-    FEEDBACK_FIXTURE,
-    GradedCourse,
-    course_with_submissions,
-    grade_with_feedback,
-    lessons_needing_feedback,
-)
 from lab_notebook import close_all_tabs, open_lab
 from lab_server import LabServer, running_lab
 from support import ROOT, copy_course, in_ci
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test that needs Chromium ``browser``; run the feedback tests last of this folder.
+    """Mark every test that needs Chromium ``browser``; run the feedback tests last of the session.
 
-    The marker lets `-m "not browser"` leave them out. The feedback tests go last so
-    that their lessons, graded in the background from the first browser test on, are
-    ready by the time they run.
+    The marker lets `-m "not browser"` leave them out. The feedback pages are written by
+    the lessons' grading runs (tests/grading_jobs.py), which take most of the session;
+    by the end they are ready, and the browser has had other work meanwhile.
     """
-    here = Path(__file__).parent
     for item in items:
         if "browser_available" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
-    ours = [i for i, item in enumerate(items) if here in item.path.parents]
-    if ours:
-        block = [items[i] for i in ours]
-        late = [item for item in block if FEEDBACK_FIXTURE in getattr(item, "fixturenames", ())]
-        ordered = [item for item in block if item not in late] + late
-        for position, item in zip(ours, ordered, strict=True):
-            items[position] = item
+    late = [item for item in items if FEEDBACK_FIXTURE in getattr(item, "fixturenames", ())]
+    if late:
+        moved = set(late)
+        items[:] = [item for item in items if item not in moved] + late
 
 
 @pytest.fixture(scope="session")
@@ -162,22 +151,3 @@ def lab_tab(lab_session_tab) -> Iterator[LabTab]:
         close_all_tabs(lab_session_tab.page)
     except PlaywrightError:
         open_lab(lab_session_tab.page, lab_session_tab.lab)
-
-
-def feedback_work(folder: Path, items: list[pytest.Item]) -> GradedCourse:
-    """Grade the lessons whose feedback tests are selected, and write their feedback pages."""
-    return grade_with_feedback(course_with_submissions(folder / "course", lessons_needing_feedback(items)))
-
-
-background.register(
-    "feedback",
-    feedback_work,
-    lambda item: FEEDBACK_FIXTURE in getattr(item, "fixturenames", ()) and missing_browser() is None,
-    cost=1000,  # first: the browser tests, on the session's critical path, wait for it
-)
-
-
-@pytest.fixture(scope="session")
-def feedback_grading(request, tmp_path_factory) -> GradedCourse:
-    """The course graded in the background since the session began (tests/background.py)."""
-    return background.result("feedback", request.session.items, tmp_path_factory)

@@ -1,10 +1,10 @@
 """nbgrader's feedback HTML, opened in Chromium with the network off: every chart has drawn.
 
 Feedback is what a student reads after grading, often offline or on a school
-network. A throwaway course grades each lesson's worked solution, submitted by one
-student, with the real ``nbgrader autograde`` and writes feedback with ``nbgrader
-generate_feedback`` (in the background, see lab_feedback.py); each lesson's page
-is then opened from disk with the browser offline.
+network. The lessons' grading runs (tests/grading_jobs.py) grade each lesson's worked
+solution, submitted by one student, with the real ``nbgrader autograde`` and write
+its feedback with ``nbgrader generate_feedback``; each lesson's page is then opened
+from disk with the browser offline.
 The charts expected are the chart outputs of the autograded notebook itself.
 
 One feedback page is also checked with axe-core: no violation may lie in the
@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import nbformat
 import pytest
+from grading_jobs import graded
+from grading_run import CourseGrades
 from lab_axe import check_page, content_problems, write_report
 from lab_browser import drawing_problem
-from lab_feedback import GradedCourse
 from lab_notebook import chart_outputs, errors_by_cell
 from support import LESSONS
 
@@ -30,9 +31,9 @@ NBGRADER_MATHJAX = "https://cdnjs.cloudflare.com/ajax/libs/mathjax/"
 
 
 @pytest.fixture()
-def graded_course(feedback_grading, browser_available, lesson) -> GradedCourse:
-    """The course graded in the background since the session began, once nbgrader has finished."""
-    return feedback_grading
+def graded_course(request, tmp_path_factory, browser_available, lesson) -> CourseGrades:
+    """The course that graded ``lesson`` in the background since the session began, once it has finished."""
+    return graded(lesson, request.session.items, tmp_path_factory)
 
 
 def chart_problems(lesson: str, page, graded: nbformat.NotebookNode) -> list[str]:
