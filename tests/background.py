@@ -1,9 +1,10 @@
-"""Slow work the session needs, started when the session starts and run two at a time.
+"""Slow work the session needs, started with the session and run a few at a time.
 
 Why: most of the suite's time goes into real nbgrader runs (each lesson's graded
-fixtures, a simulated term, a hostile class, the feedback pages) that depend
+fixtures and feedback pages, a simulated term, a hostile class, a PostgreSQL class) that depend
 neither on each other nor on the tests that read their results. Started together
-at the first test, costliest first, they keep both cores busy while the main
+at the first test, costliest first, one more at a time than there are cores (each
+waits part of its time), they keep both cores busy while the main
 thread runs the browser and the quick tests; each test then waits only for the
 one result it reads.
 
@@ -26,7 +27,11 @@ from typing import Any
 
 import pytest
 
-WORKERS = max(1, min(2, os.cpu_count() or 1))
+#: The cores the jobs are planned for (tests/grading_jobs.py makes one grading run per core).
+CORES = max(1, min(2, os.cpu_count() or 1))
+#: One worker more than the cores: every job spends part of its time waiting (kernels and servers
+#: starting, a runaway cell's timeout), and a third job fills those gaps.
+WORKERS = CORES + 1
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from support import ROOT
 
 @pytest.fixture(scope="session", autouse=True)
 def slow_work_in_the_background(request, tmp_path_factory) -> Iterator[None]:
-    """Start every slow job the selected tests need, two at a time, while the tests run."""
+    """Start every slow job the selected tests need, a few at a time, while the tests run."""
     background.start(request.session.items, tmp_path_factory)
     yield
     background.shutdown(report=ROOT / "test-artifacts" / "background-jobs.json")

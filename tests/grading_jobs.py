@@ -8,7 +8,7 @@ Who reads them:
 
 Why groups: each ``nbgrader`` process costs seconds of start-up before it grades
 anything, so lessons share a course and its processes; there are as many groups as
-background workers, balanced by the notebooks they grade, so both cores stay busy.
+cores, balanced by the notebooks they grade, so both cores stay busy.
 A group grades only what the session's selected tests ask of it (``-k 01-flywheel``
 grades one lesson; the feedback tests alone grade only the solutions).
 """
@@ -43,7 +43,7 @@ def balanced_groups(lessons: list[str], count: int) -> list[list[str]]:
     return [sorted(group) for group in groups if group]
 
 
-GROUPS = balanced_groups(LESSONS, background.WORKERS)
+GROUPS = balanced_groups(LESSONS, background.CORES)
 
 
 def _lesson_of(item: pytest.Item) -> str | None:
