@@ -62,5 +62,21 @@ def run_nbgrader(
         raise subprocess.TimeoutExpired(command, timeout, "".join(lines))
     result = subprocess.CompletedProcess(command, code, "".join(lines))
     if check and result.returncode != 0:
-        raise NbgraderError(f"nbgrader {' '.join(args)} exited {result.returncode}:\n{result.stdout[-6000:]}")
+        raise NbgraderError(
+            f"nbgrader {' '.join(args)} exited {result.returncode}:\n{failures(lines)}"
+            f"--- the end of its log ---\n{result.stdout[-6000:]}"
+        )
     return result
+
+
+def failures(lines: list[str], limit: int = 12000) -> str:
+    """Each traceback and ERROR line nbgrader logged, wherever it is in a long log (a class's grading
+    runs to thousands of lines, and the end says only "see the above traceback")."""
+    picked, in_traceback = [], False
+    for line in lines:
+        starts = "Traceback (most recent call last)" in line
+        in_traceback = starts or (in_traceback and (line.startswith((" ", "\t")) or not line.startswith("[")))
+        if in_traceback or "| ERROR]" in line or "Error:" in line.split("]", 1)[-1][:200]:
+            picked.append(line)
+    text = "".join(picked)
+    return f"--- errors in its log ---\n{text[:limit]}\n" if text else ""
