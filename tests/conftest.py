@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import background
 import grading_jobs  # noqa: F401 - registers the lessons' grading runs, which tests in several folders read
 import pytest
+from grading_run import RETRIED
 from support import ROOT
 
 
@@ -16,3 +17,11 @@ def slow_work_in_the_background(request, tmp_path_factory) -> Iterator[None]:
     background.start(request.session.items, tmp_path_factory)
     yield
     background.shutdown(report=ROOT / "test-artifacts" / "background-jobs.json")
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Say which submissions nbgrader failed to process in a batch and graded only on a second try."""
+    if RETRIED:
+        terminalreporter.section("nbgrader retried", sep="-", yellow=True)
+        for lesson, student, errors in RETRIED:
+            terminalreporter.line(f"{lesson}, {student}: graded alone after the batch failed on it with:\n{errors}")
