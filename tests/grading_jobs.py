@@ -20,8 +20,7 @@ from pathlib import Path
 
 import background
 import pytest
-from grading_fixtures import all_fixtures, solution
-from grading_packs import packs
+from grading_packs import lesson_packs
 from grading_run import CourseGrades, grade_course
 from support import LESSONS
 
@@ -29,10 +28,9 @@ GRADING_TESTS = "test_grading.py"
 FEEDBACK_FIXTURE = "graded_course"  # the fixture of the feedback tests, which marks them
 
 
-@cache
 def cost(lesson: str) -> int:
     """Notebooks the lesson's grading runs: one per pack of fixtures, the solution and the untouched copy."""
-    return len(packs(solution(lesson), all_fixtures(lesson))) + 2
+    return len(lesson_packs(lesson)) + 2
 
 
 def balanced_groups(lessons: list[str], count: int) -> list[list[str]]:
@@ -43,7 +41,15 @@ def balanced_groups(lessons: list[str], count: int) -> list[list[str]]:
     return [sorted(group) for group in groups if group]
 
 
-GROUPS = balanced_groups(LESSONS, background.CORES)
+@cache
+def groups() -> list[list[str]]:
+    """The groups, worked out when a selected test first needs grading (packing every lesson's fixtures
+    takes about a second: not a cost for every pytest start, ``make test-fast`` included)."""
+    return balanced_groups(LESSONS, background.CORES)
+
+
+def _group_of(lesson: str) -> int:
+    return next(index for index, group in enumerate(groups()) if lesson in group)
 
 
 def _lesson_of(item: pytest.Item) -> str | None:
@@ -63,30 +69,30 @@ def selected(items: list[pytest.Item], wants) -> list[str]:
     return sorted({_lesson_of(item) for item in items if wants(item)})
 
 
-def _job_name(group: list[str]) -> str:
-    return "grading lessons " + " ".join(lesson[:2] for lesson in group)
+def _job_name(index: int) -> str:
+    return f"grading group {index + 1} of {background.CORES}"
 
 
-def _register(group: list[str]) -> None:
+def _register(index: int) -> None:
     def work(folder: Path, items: list[pytest.Item]) -> CourseGrades:
+        group = groups()[index]
         fixtures_of = [lesson for lesson in selected(items, _needs_fixtures) if lesson in group]
         feedback_of = [lesson for lesson in selected(items, _needs_feedback) if lesson in group]
         return grade_course(folder, fixtures_of, feedback_of)
 
     def wanted(item: pytest.Item) -> bool:
-        return (_needs_fixtures(item) or _needs_feedback(item)) and _lesson_of(item) in group
+        return (_needs_fixtures(item) or _needs_feedback(item)) and _group_of(_lesson_of(item)) == index
 
-    background.register(_job_name(group), work, wanted, cost=1000 + sum(map(cost, group)))
+    background.register(_job_name(index), work, wanted, cost=1000)  # first: the tests waiting for them come last
 
 
-for _group in GROUPS:
-    _register(_group)
+for _index in range(background.CORES):
+    _register(_index)
 
 
 def graded(lesson: str, items: list[pytest.Item], tmp_path_factory: pytest.TempPathFactory) -> CourseGrades:
     """The grading run that holds ``lesson``, once it has finished."""
-    group = next(group for group in GROUPS if lesson in group)
-    return background.result(_job_name(group), items, tmp_path_factory)
+    return background.result(_job_name(_group_of(lesson)), items, tmp_path_factory)
 
 
 def every_lesson_graded(items: list[pytest.Item]) -> bool:

@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import nbformat
-from grading_fixtures import Fixture
+from grading_fixtures import Fixture, all_fixtures, solution
 
 from tools.grade_class import python_of
 from tools.notebooks import nbgrader_cells
@@ -263,6 +263,12 @@ def packs(nb: nbformat.NotebookNode, fixtures: list[Fixture]) -> list[Pack]:
     for pack in result:
         pack.fixtures.sort(key=lambda f: where.position[f.answer])
     return result
+
+
+@functools.cache
+def lesson_packs(lesson: str) -> list[Pack]:
+    """A lesson's fixtures in packs, worked out once per session: planning and grading both need them."""
+    return packs(solution(lesson), all_fixtures(lesson))
 
 
 def fits(fixture: Fixture, pack: Pack, reaches: dict[int, tuple[set[int], set[int]]]) -> bool:

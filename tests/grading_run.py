@@ -26,12 +26,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
-from grading_fixtures import Fixture, all_fixtures, exercise_tests, solution, student_copy
-from grading_packs import Pack, packed_notebook, packs
+from grading_fixtures import Fixture, exercise_tests, solution, student_copy
+from grading_packs import Pack, lesson_packs, packed_notebook
 from nbgrader.api import Gradebook
 from support import ROOT, run_nbgrader
 
-from tools.nbgrader_cli import NbgraderError, failures
+from tools.lessons import copy_course_sources
+from tools.nbgrader_cli import failed, failures
 from tools.notebooks import nbgrader_cells
 
 HIDDEN_MARK = "### BEGIN HIDDEN TESTS"
@@ -192,14 +193,8 @@ def course_for(folder: Path, lessons: list[str]) -> Path:
     nbgrader writes the released copies, and nothing else could pass for them."""
     course = folder / "course"
     course.mkdir(parents=True)
-    shutil.copy2(ROOT / "nbgrader_config.py", course / "nbgrader_config.py")
+    copy_course_sources(course, lessons)
     shutil.copytree(ROOT / "datasets", course / "datasets")
-    for lesson in lessons:
-        shutil.copytree(
-            ROOT / "solutions" / lesson,
-            course / "solutions" / lesson,
-            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"),
-        )
     return course
 
 
@@ -234,7 +229,7 @@ def grade_course(folder: Path, fixtures_of: list[str], feedback_of: list[str] = 
     lessons = sorted(set(fixtures_of) | set(feedback_of))
     course = course_for(folder, lessons)
     log = [run_nbgrader(course, "generate_assignment", "*", "--force").stdout[-2000:]]
-    grouped = {lesson: packs(solution(lesson), all_fixtures(lesson)) for lesson in fixtures_of}
+    grouped = {lesson: lesson_packs(lesson) for lesson in fixtures_of}
     handed: dict[str, list[str]] = {}
     for lesson in lessons:
         submissions = {SOLUTION: solution(lesson)}
@@ -263,7 +258,8 @@ def autograde_batch(course: Path, handed: dict[str, list[str]]) -> str:
     copy) and exits 1 at the end. Graded alone a second time, a submission that fails again fails the
     run with nbgrader's errors; one that passes is listed in ``RETRIED`` with the first errors.
     """
-    batch = run_nbgrader(course, "autograde", "*", "--force", check=False)
+    command = ("autograde", "*", "--force")
+    batch = run_nbgrader(course, *command, check=False)
     if batch.returncode == 0:
         return batch.stdout[-3000:]
     unprocessed = [
@@ -272,9 +268,9 @@ def autograde_batch(course: Path, handed: dict[str, list[str]]) -> str:
         for student in students
         if not (course / "autograded" / student / lesson / f"{lesson}.ipynb").exists()
     ]
-    errors = failures(batch.stdout.splitlines(keepends=True))
     if not unprocessed:
-        raise NbgraderError(f"nbgrader autograde * exited {batch.returncode}:\n{errors}{batch.stdout[-6000:]}")
+        raise failed(batch, command)
+    errors = failures(batch.stdout.splitlines(keepends=True))
     for lesson, student in unprocessed:
         run_nbgrader(course, "autograde", lesson, "--force", f"--student={student}")
         RETRIED.append((lesson, student, errors))

@@ -39,14 +39,15 @@ def generate_into(course: Path, lessons: list[str]) -> Path:
     return course / "lessons"
 
 
-def copy_course_sources(destination: Path) -> None:
-    """The minimum nbgrader needs to generate lessons: the config and solutions/."""
+def copy_course_sources(destination: Path, lessons: list[str] | None = None) -> None:
+    """The minimum nbgrader needs to generate lessons: the config and solutions/ (of ``lessons`` only, if given)."""
     shutil.copy2(ROOT / "nbgrader_config.py", destination / "nbgrader_config.py")
-    shutil.copytree(
-        ROOT / "solutions",
-        destination / "solutions",
-        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"),
-    )
+    for lesson in lessons or lesson_names():
+        shutil.copytree(
+            ROOT / "solutions" / lesson,
+            destination / "solutions" / lesson,
+            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"),
+        )
 
 
 def fresh_lessons(workdir: Path, lessons: list[str] | None = None) -> Path:

@@ -62,11 +62,16 @@ def run_nbgrader(
         raise subprocess.TimeoutExpired(command, timeout, "".join(lines))
     result = subprocess.CompletedProcess(command, code, "".join(lines))
     if check and result.returncode != 0:
-        raise NbgraderError(
-            f"nbgrader {' '.join(args)} exited {result.returncode}:\n{failures(lines)}"
-            f"--- the end of its log ---\n{result.stdout[-6000:]}"
-        )
+        raise failed(result, args)
     return result
+
+
+def failed(result: subprocess.CompletedProcess, args: Sequence[str]) -> NbgraderError:
+    """The error of ``nbgrader ARGS`` that exited non-zero: its errors, then the end of its log."""
+    return NbgraderError(
+        f"nbgrader {' '.join(args)} exited {result.returncode}:\n"
+        f"{failures(result.stdout.splitlines(keepends=True))}--- the end of its log ---\n{result.stdout[-6000:]}"
+    )
 
 
 def failures(lines: list[str], limit: int = 12000) -> str:

@@ -30,7 +30,7 @@ from lab_browser import (
 )
 from lab_notebook import close_all_tabs, open_lab
 from lab_server import LabServer, running_lab
-from support import ROOT, copy_course, in_ci
+from support import ROOT, copy_course, require_software
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -52,23 +52,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session")
 def browser_available() -> None:
     """Skip (developer machine) or fail (CI) when Chromium or Playwright is missing."""
-    reason = missing_browser()
-    if reason is None:
-        return
-    if in_ci():
-        pytest.fail(f"CI must run the browser tests, but {reason}", pytrace=False)
-    pytest.skip(f"browser tests skipped: {reason}")
+    require_software(missing_browser(), "the browser tests")
 
 
 @pytest.fixture(scope="session")
 def axe_ready(browser_available) -> None:
     """Skip (developer machine) or fail (CI) when axe-core is not installed (`make node` runs npm ci)."""
-    reason = missing_axe()
-    if reason is None:
-        return
-    if in_ci():
-        pytest.fail(f"CI must run the accessibility checks, but {reason}", pytrace=False)
-    pytest.skip(f"accessibility checks skipped: {reason}")
+    require_software(missing_axe(), "the accessibility checks")
 
 
 @pytest.fixture(scope="session")

@@ -44,7 +44,7 @@ from hub_server import COURSE_ID, Hub, Person, missing_hub, running_hub
 from lab_browser import VIEWPORT, PlaywrightError, RequestLog, chromium_for_several_people
 from lab_notebook import OpenNotebook, menu, open_notebook, save
 from nbgrader.api import Gradebook
-from support import ROOT, in_ci
+from support import ROOT, require_software
 from term_course import REFLECTION_TEXT, all_answers, answer_of, points_of_reflections, points_of_tests
 
 from coursekit.paths import is_datasets_dir
@@ -93,11 +93,7 @@ def solution_sources() -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def hub(browser_available, artifacts) -> Iterator[Hub]:
-    reason = missing_hub()
-    if reason:
-        if in_ci():
-            pytest.fail(f"CI must run the hub test, but {reason}", pytrace=False)
-        pytest.skip(f"hub test skipped: {reason}")
+    require_software(missing_hub(), "the hub test")
     folder = artifacts / "hub"
     if folder.exists():
         shutil.rmtree(folder)
