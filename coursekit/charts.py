@@ -53,7 +53,7 @@ from typing import Any
 import altair as alt
 import vl_convert as vlc
 
-from coursekit.checks import axis_title, channel
+from coursekit.checks import axis_title, channel, compiled
 from coursekit.tables import register_table_formatter
 
 THEME = "customer_obsession"
@@ -423,10 +423,10 @@ class RenderedChart:
 
 def render(spec: dict[str, Any]) -> RenderedChart:
     """Draw the chart and read its data, from one compilation of the spec."""
-    vega = vlc.vegalite_to_vega(spec)
+    vega, scene = compiled(spec)  # shared with the checks, which then read this drawing
     svg = vlc.vega_to_svg(vega)
     rows_first = _kind(spec, "y") in ("nominal", "ordinal")
-    tables = data_tables(vega, vlc.vega_to_scenegraph(vega).get("scenegraph", {}), rows_first)
+    tables = data_tables(vega, scene, rows_first)
     drawn = tables[0].total if tables else None
     return RenderedChart(svg=svg, text=chart_text(spec, drawn), tables=tables)
 

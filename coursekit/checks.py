@@ -137,14 +137,24 @@ def scenegraph(chart: Any) -> dict[str, Any]:
     """Vega's scene graph of the chart: every mark and axis label with its position, as drawn.
 
     Drawing costs far more than asking: the last few drawings are kept, so a test that
-    reads the bars and then the labels of one chart draws it once.
+    reads the bars and then the labels of one chart draws it once, and a test of a chart
+    the notebook has just shown reads the drawing made for the page.
     """
-    return _drawn(json.dumps(chart_spec(chart), sort_keys=True, default=str))
+    return compiled(chart_spec(chart))[1]
+
+
+def compiled(spec: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The chart's Vega specification and its scene graph, each made once for the last few charts.
+
+    Treat both as read-only: they are shared by every caller asking about the same chart.
+    """
+    return _compiled(json.dumps(spec, sort_keys=True, default=str))
 
 
 @functools.lru_cache(maxsize=8)
-def _drawn(spec: str) -> dict[str, Any]:
-    return vlc.vegalite_to_scenegraph(json.loads(spec))["scenegraph"]
+def _compiled(spec: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    vega = vlc.vegalite_to_vega(json.loads(spec))
+    return vega, vlc.vega_to_scenegraph(vega).get("scenegraph", {})
 
 
 def _nodes(node: Any, wanted: Callable[[Mapping[str, Any]], bool]) -> Iterable[Mapping[str, Any]]:

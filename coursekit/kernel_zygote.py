@@ -11,7 +11,11 @@ Fork-safety rules, each followed here and tested in tests/test_warm_kernels.py:
 1. Nothing that starts a thread or a runtime runs before the fork. The chart
    renderer (vl-convert, a JavaScript runtime on its own thread) is imported
    here but started only in the child: a renderer started before the fork
-   leaves the child's renders hanging.
+   leaves the child's renders hanging. Before the fork only pure-Python work
+   warms up (``warm_up_python``); the child then warms its own renderer
+   (``warm_up_renderer``) before the kernel starts. Neither sets an option, a
+   theme, a renderer or a formatter: a submission finds the libraries as a
+   fresh import leaves them.
 2. Every child reseeds NumPy's global random generator (Python's ``random``
    reseeds itself after a fork); two submissions never share random numbers.
 3. The child starts its own session (``setsid``): a signal to its process
@@ -41,6 +45,44 @@ PRELOADED = ["numpy", "pandas", "altair", "vl_convert", "coursekit", "ipykernel.
 TINY_CHART = {"mark": "point", "data": {"values": [{}]}}
 
 
+def warm_up_python() -> list[dict[str, Any]]:
+    """Run the pure-Python paths every lesson takes, once, before any fork; return charts to draw.
+
+    Why: a kernel forked from here inherits what these calls leave behind (modules imported
+    on first use, compiled regular expressions, Altair's schema validators), so a
+    submission does not pay for them again. Only caches fill: no option, theme, renderer
+    or formatter is set, so a submission sees the libraries as a fresh import leaves them.
+    Nothing here starts a thread (rule 1).
+    """
+    import io
+
+    import altair as alt
+    import pandas as pd
+
+    from coursekit import catalog, charts, checks, tables
+
+    catalog.all_datasets()  # imports every lesson's dataset declarations
+
+    csv = "group,count,share,day\na,3,0.5,2024-01-01\nb,2,0.25,2024-01-02\n"
+    frame = pd.read_csv(io.StringIO(csv), parse_dates=["day"])
+    frame["group"] = frame["group"].astype("category")
+    summary = frame.groupby("group", observed=True)["count"].sum().reset_index()
+    summary.attrs["caption"] = "warm-up"
+    tables.frame_html(summary)
+    bars = (
+        alt.Chart(summary, title="Counts", description="warm-up")
+        .mark_bar()
+        .encode(x=alt.X("count:Q", title="Count"), y=alt.Y("group:N", sort="-x", title=None))
+    )
+    line = alt.Chart(frame).mark_line(point=True).encode(x="day:T", y=alt.Y("share:Q", axis=alt.Axis(format="%")))
+    labels = bars.mark_text(align="left").encode(text="count:Q")
+    specs = [chart.to_dict() for chart in (bars, line, bars + labels)]
+    for spec in specs:
+        checks.unit_specs(spec)
+        spec["config"] = charts.course_theme()["config"]  # the course's fonts, without enabling its theme
+    return specs
+
+
 def _reap(_signum: int, _frame: Any) -> None:
     """Collect finished kernels so none is left a zombie (their pids then vanish, which is how the grader polls)."""
     while True:
@@ -52,7 +94,23 @@ def _reap(_signum: int, _frame: Any) -> None:
             return
 
 
-def become_kernel(request: dict[str, Any], pipes: tuple[int, ...]) -> None:
+def warm_up_renderer(specs: list[dict[str, Any]]) -> None:
+    """In the child: start the chart renderer and draw a few charts, so its JavaScript is compiled.
+
+    A renderer's first drawings of each kind run two to three times slower than later
+    ones; these are drawn while the previous submission is graded. The drawings are
+    thrown away and no cache of the course's is filled.
+    """
+    import vl_convert
+
+    vl_convert.vegalite_to_svg(TINY_CHART)
+    for spec in specs:
+        vega = vl_convert.vegalite_to_vega(spec)
+        vl_convert.vega_to_svg(vega)
+        vl_convert.vega_to_scenegraph(vega)
+
+
+def become_kernel(request: dict[str, Any], pipes: tuple[int, ...], specs: list[dict[str, Any]]) -> None:
     """In the child: follow the fork-safety rules, then run the kernel until it is shut down."""
     code = 1
     try:
@@ -68,9 +126,7 @@ def become_kernel(request: dict[str, Any], pipes: tuple[int, ...]) -> None:
         import numpy
 
         numpy.random.seed()
-        import vl_convert
-
-        vl_convert.vegalite_to_svg(TINY_CHART)  # start the renderer in this process (rule 1)
+        warm_up_renderer(specs)  # the renderer starts in this process (rule 1)
         from ipykernel.kernelapp import IPKernelApp
 
         argv = [*request["argv"], f"--IPKernelApp.parent_handle={os.getppid()}"]
@@ -87,6 +143,7 @@ def serve() -> None:
 
     for name in PRELOADED:
         importlib.import_module(name)
+    specs = warm_up_python()
     if sys.path and sys.path[0] == os.getcwd():
         del sys.path[0]  # `python -m` put this folder first; a kernel's path must not name it (rule 6)
     requests = os.fdopen(os.dup(0), "r")
@@ -101,7 +158,7 @@ def serve() -> None:
         request = json.loads(line)
         pid = os.fork()
         if pid == 0:
-            become_kernel(request, (requests.fileno(), answers.fileno()))
+            become_kernel(request, (requests.fileno(), answers.fileno()), specs)
         started.append(pid)
         answers.write(json.dumps({"pid": pid}) + "\n")
         answers.flush()

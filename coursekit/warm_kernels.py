@@ -40,11 +40,15 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
+from queue import Empty
 from typing import Any
 
+from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
-from jupyter_core.utils import run_sync
+from jupyter_core.utils import ensure_async, run_sync
+from nbclient.util import run_hook
 from nbgrader.preprocessors import Execute
 from traitlets import Bool, List, Unicode
 
@@ -144,19 +148,33 @@ class ForkProvisioner(LocalProvisioner):
 
 
 class _Spare:
-    """A kernel started ahead of time, and the environment it was started with."""
+    """A kernel started ahead of time, its client already connected, and the environment it was started with.
 
-    def __init__(self, kernel_name: str, extra_arguments: list[str], folder: str, zygote: Zygote) -> None:
+    The client connects when the kernel starts, not when its submission begins: a client
+    that subscribes to a kernel's output and asks it for its details at once misses the
+    first reply on the output channel (ZeroMQ delivers only once the subscription has
+    reached the kernel), and jupyter_client then waits 0.2 s before it asks again.
+    """
+
+    def __init__(self, kernel_name: str, extra_arguments: list[str], folder: str, zygote: Zygote,
+                 spec: KernelSpec | None = None) -> None:  # fmt: skip
         self.env = dict(os.environ)
         self.km = AsyncKernelManager(kernel_name=kernel_name)
+        if spec is not None:
+            self.km._kernel_spec = spec  # found on disk once per pool, not once per kernel
         self.km.kernel_id = self.km.kernel_id or os.urandom(8).hex()
         self.km.provisioner = ForkProvisioner(kernel_id=self.km.kernel_id, kernel_spec=self.km.kernel_spec,
                                               parent=self.km)  # fmt: skip
         self.km.provisioner.zygote = zygote
         run_sync(self.km.start_kernel)(extra_arguments=list(extra_arguments), cwd=folder, env=self.env)
+        self.kc = self.km.client()
+        self.kc.start_channels()
 
     def kill(self) -> None:
         """Stop the kernel process now (also safe at interpreter exit, when no event loop runs)."""
+        if self.kc is not None:
+            self.kc.stop_channels()
+            self.kc = None
         pid = getattr(self.km.provisioner, "pid", None) if self.km.provisioner else None
         if pid:
             try:
@@ -173,6 +191,7 @@ class _Pool:
         self.spare: _Spare | None = None
         self.key: tuple[str, tuple[str, ...]] | None = None
         self.zygote: Zygote | None = None
+        self.specs: dict[str, KernelSpec] = {}
         self.folder = tempfile.mkdtemp(prefix="warm-kernel-")
         atexit.register(self.close)
 
@@ -189,7 +208,9 @@ class _Pool:
     def _new(self, kernel_name: str, extra_arguments: tuple[str, ...]) -> _Spare:
         if self.zygote is None:
             self.zygote = Zygote(self.folder)
-        return _Spare(kernel_name, list(extra_arguments), self.folder, self.zygote)
+        spare = _Spare(kernel_name, list(extra_arguments), self.folder, self.zygote, self.specs.get(kernel_name))
+        self.specs[kernel_name] = spare.km.kernel_spec
+        return spare
 
     def close(self) -> None:
         if self.spare is not None:
@@ -248,20 +269,64 @@ class WarmExecute(Execute):
             spare.kill()
 
     async def async_start_new_kernel_client(self) -> Any:
-        """Connect, then move the warm kernel into the submission's folder and environment."""
-        client = await super().async_start_new_kernel_client()
+        """Take the warm kernel's connected client; move the kernel into the submission's folder and environment."""
         spare = getattr(self, "_spare", None)
-        if spare is not None:
+        if spare is None:
+            return await super().async_start_new_kernel_client()
+        self.kc = spare.kc
+        try:
+            await _wait_until_ready(self.kc, self.km, self.startup_timeout)
             folder = (self.resources.get("metadata", {}) or {}).get("path") or os.getcwd()
             code = _adopt_code(os.path.abspath(folder), spare.env, dict(os.environ))
-            msg_id = client.execute(code, silent=True, store_history=False)
-            reply = await self.async_wait_for_reply(msg_id)
+            reply = await self.async_wait_for_reply(self.kc.execute(code, silent=True, store_history=False))
             if reply is None or reply["content"]["status"] != "ok":
                 raise RuntimeError(f"could not move the warm kernel into {folder}: {reply}")
-        return client
+        except Exception as error:
+            self.log.error(f"The warm kernel {self.km.kernel_id} did not start: {error}")
+            await self._async_cleanup_kernel()
+            raise
+        self.kc.allow_stdin = False
+        await run_hook(self.on_notebook_start, notebook=self.nb)
+        return self.kc
 
     # nbclient's synchronous set-up calls the synchronous wrapper, made from the base class's coroutine.
     start_new_kernel_client = run_sync(async_start_new_kernel_client)
+
+
+async def _wait_until_ready(client: Any, manager: Any, timeout: float | None) -> None:
+    """Return once the kernel has answered a request for its details on both of its channels.
+
+    jupyter_client's ``wait_for_ready`` does the same, then listens 0.2 s more for any
+    stray output, every time. Here the end is known: the kernel's "idle" status for the
+    request comes last, and the output channel delivers in order, so nothing older is
+    still on its way. As there, the request is sent again while no answer comes: a kernel
+    that is still starting may answer before the output channel's subscription reaches
+    it, and that output is then lost.
+    """
+    deadline = time.monotonic() + (timeout or 60)
+    sent: set[str] = set()
+
+    async def answer(channel: Any, wait: float, wanted: Callable[[dict[str, Any]], bool]) -> bool:
+        end = time.monotonic() + wait
+        while (left := end - time.monotonic()) > 0:
+            try:
+                msg = await ensure_async(channel.get_msg(timeout=left))
+            except Empty:
+                break
+            if msg["parent_header"].get("msg_id") in sent and wanted(msg):
+                return True
+        return False
+
+    while True:
+        sent.add(client.kernel_info())
+        if await answer(client.shell_channel, 1, lambda msg: msg["msg_type"] == "kernel_info_reply") and await answer(
+            client.iopub_channel, 0.5, lambda msg: msg["content"].get("execution_state") == "idle"
+        ):
+            return
+        if not await ensure_async(manager.is_alive()):
+            raise RuntimeError("the warm kernel died before it answered")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the warm kernel did not answer in {timeout} s")
 
 
 def _adopt_code(folder: str, started_with: dict[str, str], now: dict[str, str]) -> str:

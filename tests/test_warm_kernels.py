@@ -13,14 +13,17 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 
 import background
 import nbformat
 import pytest
+from jupyter_core.utils import run_sync
 from nbgrader.api import Gradebook
 from support import ROOT, run_nbgrader
 
-from coursekit.warm_kernels import WarmExecute
+from coursekit.warm_kernels import WarmExecute, _Pool, _wait_until_ready
 
 pytestmark = pytest.mark.slow
 
@@ -162,3 +165,55 @@ def test_only_the_courses_python_kernel_starts_warm():
     other = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "ir", "display_name": "R"}})
     assert step.uses_warm_kernel(python) and not step.uses_warm_kernel(other)
     assert not WarmExecute(warm=False).uses_warm_kernel(python)
+
+
+WARM_UP_STATE = """
+import json, altair as alt, pandas as pd
+from pandas._config.config import _registered_options
+from coursekit import checks, kernel_zygote
+
+def state():
+    return {"theme": alt.theme.active, "renderer": alt.renderers.active, "data": alt.data_transformers.active,
+            "pandas": {key: repr(pd.get_option(key)) for key in sorted(_registered_options)},
+            "drawings kept": checks._compiled.cache_info().currsize}
+
+before = state()
+kernel_zygote.warm_up_renderer(kernel_zygote.warm_up_python())
+print(json.dumps({"before": before, "after": state()}))
+"""
+
+
+def test_warming_up_sets_nothing_a_submission_could_see():
+    """The zygote's warm-up fills caches only: no theme, renderer, option or kept drawing (fork-safety rule 1)."""
+    result = subprocess.run([sys.executable, "-c", WARM_UP_STATE], capture_output=True, text=True, cwd=ROOT,
+                            check=True)  # fmt: skip
+    seen = json.loads(result.stdout)
+    assert seen["after"] == seen["before"]
+
+
+def test_a_kernel_taken_before_it_has_started_still_runs_its_submission():
+    """A submission that takes the spare at once (the one before it was quick) waits for it, then runs."""
+    pool = _Pool()
+    try:
+        for _ in range(3):
+            spare = pool.take("python3", [])  # the first is started here, the others a moment ago
+            client = spare.kc
+            run_sync(_wait_until_ready)(client, spare.km, 60)
+            msg_id = client.execute("print(6 * 7)")
+            printed = run_sync(_printed)(client, msg_id)
+            spare.kill()
+            assert printed == "42\n"
+    finally:
+        pool.close()
+
+
+async def _printed(client, msg_id: str) -> str:
+    text = ""
+    while True:
+        msg = await client.iopub_channel.get_msg(timeout=30)
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        if msg["msg_type"] == "stream":
+            text += msg["content"]["text"]
+        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+            return text
