@@ -15,10 +15,37 @@ The dataset generators live in ``coursekit.generators`` and are run by
 ``python -m coursekit.build`` (``make data``).
 """
 
-from coursekit import checks, trusted  # noqa: F401 - trusted keeps the real built-ins from the first import
-from coursekit.charts import setup_charts
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from coursekit import trusted  # noqa: F401 - keeps the real built-ins from the first import, before any answer
 from coursekit.errors import DatasetError
-from coursekit.loading import list_datasets, load_dataset
 from coursekit.paths import find_datasets_dir
 
+#: Imported on first use. nbgrader_config.py imports ``coursekit.warm_kernels`` and
+#: ``coursekit.feedback_style`` in every nbgrader command, which import this package
+#: first: they must not pay for pandas and Altair (0.6 s) they never use.
+_LAZY = {
+    "checks": ("coursekit.checks", None),
+    "setup_charts": ("coursekit.charts", "setup_charts"),
+    "list_datasets": ("coursekit.loading", "list_datasets"),
+    "load_dataset": ("coursekit.loading", "load_dataset"),
+}
+
 __all__ = ["DatasetError", "checks", "find_datasets_dir", "list_datasets", "load_dataset", "setup_charts"]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'coursekit' has no attribute {name!r}")
+    module_name, attribute = _LAZY[name]
+    module = importlib.import_module(module_name)
+    value = module if attribute is None else getattr(module, attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -41,7 +41,8 @@ import sys
 from typing import Any
 
 #: Imported once, before any fork (rule 1: imported, not started).
-PRELOADED = ["numpy", "pandas", "altair", "vl_convert", "coursekit", "ipykernel.kernelapp", "ipykernel.ipkernel"]
+PRELOADED = ["numpy", "pandas", "altair", "vl_convert", "coursekit.charts", "coursekit.checks", "coursekit.loading",
+             "ipykernel.kernelapp", "ipykernel.ipkernel"]  # fmt: skip
 TINY_CHART = {"mark": "point", "data": {"values": [{}]}}
 
 
