@@ -151,9 +151,9 @@ class _Spare:
     """A kernel started ahead of time, its client already connected, and the environment it was started with.
 
     The client connects when the kernel starts, not when its submission begins: a client
-    that subscribes to a kernel's output and asks it for its details at once misses the
-    first reply on the output channel (ZeroMQ delivers only once the subscription has
-    reached the kernel), and jupyter_client then waits 0.2 s before it asks again.
+    that subscribes to a kernel's output and asks it for its details at once can miss the
+    kernel's answer on the output channel (ZeroMQ delivers only once the subscription has
+    reached the kernel) and must wait, then ask again.
     """
 
     def __init__(self, kernel_name: str, extra_arguments: list[str], folder: str, zygote: Zygote,
