@@ -11,7 +11,7 @@ the course and a local exchange directory:
 
 The roster and the due date go in through nbgrader's Gradebook API, as
 ``nbgrader db student import`` and ``nbgrader db assignment add`` would (each
-nbgrader command costs about 4 s of CPU just to start). The students:
+nbgrader command costs over a second of CPU just to start). The students:
     ada  answers everything;                   eve  submits an untouched copy, then the answers
     ben  answers the first half;               dee  answers everything, after the due date
     cyd  submits the untouched copy;           fay  is on the roster and never submits
