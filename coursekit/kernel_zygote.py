@@ -43,7 +43,6 @@ from typing import Any
 #: Imported once, before any fork (rule 1: imported, not started).
 PRELOADED = ["numpy", "pandas", "altair", "vl_convert", "coursekit.charts", "coursekit.checks", "coursekit.loading",
              "ipykernel.kernelapp", "ipykernel.ipkernel"]  # fmt: skip
-TINY_CHART = {"mark": "point", "data": {"values": [{}]}}
 
 
 def warm_up_python() -> list[dict[str, Any]]:
@@ -106,8 +105,7 @@ def warm_up_renderer(specs: list[dict[str, Any]]) -> None:
     """
     import vl_convert
 
-    vl_convert.vegalite_to_svg(TINY_CHART)
-    for spec in specs:
+    for spec in specs:  # the first drawing also starts the renderer
         vega = vl_convert.vegalite_to_vega(spec)
         vl_convert.vega_to_svg(vega)
         vl_convert.vega_to_scenegraph(vega)
