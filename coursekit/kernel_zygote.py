@@ -43,6 +43,7 @@ from typing import Any
 #: Imported once, before any fork (rule 1: imported, not started).
 PRELOADED = ["numpy", "pandas", "altair", "vl_convert", "coursekit.charts", "coursekit.checks", "coursekit.loading",
              "ipykernel.kernelapp", "ipykernel.ipkernel"]  # fmt: skip
+TINY_CHART = {"mark": "point", "data": {"values": [{}]}}
 
 
 def warm_up_python() -> list[dict[str, Any]]:
@@ -105,7 +106,8 @@ def warm_up_renderer(specs: list[dict[str, Any]]) -> None:
     """
     import vl_convert
 
-    for spec in specs:  # the first drawing also starts the renderer
+    vl_convert.vegalite_to_svg(TINY_CHART)
+    for spec in specs:
         vega = vl_convert.vegalite_to_vega(spec)
         vl_convert.vega_to_svg(vega)
         vl_convert.vega_to_scenegraph(vega)

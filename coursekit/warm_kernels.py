@@ -263,7 +263,9 @@ class WarmExecute(Execute):
             return super().preprocess(nb, resources, km=spare.km)
         finally:
             self._spare = None
-            self.kc = None  # the spare's own client, stopped with its kernel
+            if self.kc is not None:  # nbclient leaves a client it did not start the kernel for
+                self.kc.stop_channels()
+                self.kc = None
             spare.kill()
 
     async def async_start_new_kernel_client(self) -> Any:
