@@ -28,9 +28,11 @@ import pytest
 
 #: The cores the jobs are planned for (tests/grading_jobs.py makes one grading run per core).
 CORES = max(1, min(2, os.cpu_count() or 1))
-#: One worker per core. A third worker filled the gaps where jobs wait (502 s instead of 530 s for
-#: the suite) but in one run of three nbgrader failed to process a submission under that load.
-WORKERS = CORES
+#: One worker per core, and one more: the jobs wait for part of their time (nbgrader and the students'
+#: commands starting, servers starting), and the extra worker fills those gaps (502 s instead of 530 s
+#: for the suite when first tried). Under that load nbgrader once failed to process a submission in a
+#: batch; such a submission is now graded once more alone and named in the session's summary.
+WORKERS = CORES + 1
 
 
 @dataclass(frozen=True)
@@ -38,17 +40,21 @@ class Job:
     """Work done in a fresh folder, for the tests ``wanted`` picks out; ``cost`` orders the start.
 
     ``work(folder, items)`` gets the session's selected tests too, for jobs that serve several.
+    ``own_thread`` jobs start at once beside the workers: work that mostly waits (servers
+    starting, a browser) and must not hold a core's place in the queue.
     """
 
     name: str
     work: Callable[[Path, list[pytest.Item]], Any]
     wanted: Callable[[pytest.Item], bool]
     cost: float
+    own_thread: bool = False
 
 
 _JOBS: dict[str, Job] = {}
 _STARTED: dict[str, Future] = {}
 _POOL = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="background")
+_OWN_THREADS: list[ThreadPoolExecutor] = []
 _SESSION_START = time.perf_counter()
 #: When each job ran, in seconds from the session's start: the timeline behind the suite's budget.
 TIMELINE: dict[str, dict[str, float]] = {}
@@ -70,13 +76,21 @@ def _timed(job: Job, folder: Path, items: list[pytest.Item]) -> Any:
 
 
 def register(
-    name: str, work: Callable[[Path, list[pytest.Item]], Any], wanted: Callable[[pytest.Item], bool], cost: float
+    name: str,
+    work: Callable[[Path, list[pytest.Item]], Any],
+    wanted: Callable[[pytest.Item], bool],
+    cost: float,
+    own_thread: bool = False,
 ) -> None:
-    _JOBS[name] = Job(name, work, wanted, cost)
+    _JOBS[name] = Job(name, work, wanted, cost, own_thread)
 
 
 def _submit(job: Job, items: list[pytest.Item], tmp_path_factory: pytest.TempPathFactory) -> Future:
-    return _POOL.submit(_timed, job, tmp_path_factory.mktemp(job.name.replace(" ", "-")), items)
+    pool = _POOL
+    if job.own_thread:
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=job.name.replace(" ", "-"))
+        _OWN_THREADS.append(pool)
+    return pool.submit(_timed, job, tmp_path_factory.mktemp(job.name.replace(" ", "-")), items)
 
 
 def start(items: list[pytest.Item], tmp_path_factory: pytest.TempPathFactory) -> None:
@@ -98,6 +112,8 @@ def result(name: str, items: list[pytest.Item], tmp_path_factory: pytest.TempPat
 def shutdown(report: Path | None = None) -> None:
     """Wait for the jobs; write when each ran (and the session's CPU so far) to ``report``."""
     _POOL.shutdown(wait=True, cancel_futures=True)
+    for pool in _OWN_THREADS:
+        pool.shutdown(wait=True)
     if report is not None and TIMELINE:
         report.parent.mkdir(parents=True, exist_ok=True)
         own = resource.getrusage(resource.RUSAGE_SELF)

@@ -78,8 +78,8 @@ def watch_requests(page) -> RequestLog:
 
 @contextmanager
 def playwright_driver() -> Iterator[object]:
-    """Playwright itself, for the whole session: its sync API runs one instance per thread, so every
-    browser the suite opens (the shared one below, the hub test's) comes from this one."""
+    """Playwright itself: its sync API runs one instance per thread, so the session has one for the
+    main thread's browser tests and the hub test has one in its own thread."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

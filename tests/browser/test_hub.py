@@ -25,6 +25,10 @@ blank on a hub (nbgrader's documentation says the same). Two things are done out
 pages, as a person would: the forged submission is the command a student would type in a
 terminal, and the Unix refusals are checked as that student (``runuser``, in the hub's view
 of the files). Each step saves a screenshot in test-artifacts/browser/hub/.
+
+The class runs from the session's start in a thread of its own, with its own Playwright
+and Chromium (``run_class``), while the other browser tests use the session's JupyterLab;
+each test below then reports its step, with the step's own traceback if it failed.
 """
 
 from __future__ import annotations
@@ -36,12 +40,22 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import background
 import nbformat
 import pytest
 from hub_server import COURSE_ID, Hub, Person, missing_hub, running_hub
-from lab_browser import VIEWPORT, PlaywrightError, RequestLog, chromium_for_several_people
+from lab_browser import (
+    VIEWPORT,
+    PlaywrightError,
+    RequestLog,
+    artifacts_dir,
+    chromium_for_several_people,
+    missing_browser,
+    playwright_driver,
+)
 from lab_notebook import OpenNotebook, menu, open_notebook, save
 from nbgrader.api import Gradebook
 from support import ROOT, require_software
@@ -88,35 +102,7 @@ def solution_sources() -> dict[str, str]:
     return {gid: info["cell"].source for gid, info in nbgrader_cells(solution).items()}
 
 
-# --- fixtures: one hub, one browser, one context per person -----------------------------
-
-
-@pytest.fixture(scope="module")
-def hub(browser_available, artifacts) -> Iterator[Hub]:
-    require_software(missing_hub(), "the hub test")
-    folder = artifacts / "hub"
-    if folder.exists():
-        shutil.rmtree(folder)
-    folder.mkdir()
-    started = time.perf_counter()
-    with running_hub(students=2) as running:
-        try:
-            yield running
-        finally:
-            shutil.copy(running.log_path, folder / "jupyterhub.log")
-            (folder / "seconds.txt").write_text(f"{time.perf_counter() - started:.0f}\n")
-
-
-@pytest.fixture(scope="module")
-def shots(hub, artifacts) -> Path:
-    return artifacts / "hub"
-
-
-@pytest.fixture(scope="module")
-def chromium_browser(playwright) -> Iterator[object]:
-    """One Chromium for the class; each person gets their own context in it (their own cookies)."""
-    with chromium_for_several_people(playwright) as browser:
-        yield browser
+# --- one hub, one browser, one context per person ------------------------------------------
 
 
 class Session:
@@ -167,19 +153,22 @@ class Session:
             probe.close()
 
 
-@pytest.fixture(scope="module")
-def people(chromium_browser, hub, shots) -> Iterator[dict[str, Session]]:
-    sessions = {"instructor": Session(chromium_browser, hub, hub.instructor)}
+@contextmanager
+def class_of(browser, hub: Hub, shots: Path) -> Iterator[dict[str, Session]]:
+    """The instructor and the students, each in their own browser context; where each page was at the end."""
+    sessions = {"instructor": Session(browser, hub, hub.instructor)}
     for number, student in enumerate(hub.students, start=1):
-        sessions[f"student{number}"] = Session(chromium_browser, hub, student)
-    yield sessions
-    for who, session in sessions.items():  # where each person's pages were when the test ended
-        for number, page in enumerate(session.context.pages):
-            try:
-                page.screenshot(path=shots / f"last-{who}-{number}.png")
-            except PlaywrightError:
-                pass
-        session.context.close()
+        sessions[f"student{number}"] = Session(browser, hub, student)
+    try:
+        yield sessions
+    finally:
+        for who, session in sessions.items():
+            for number, page in enumerate(session.context.pages):
+                try:
+                    page.screenshot(path=shots / f"last-{who}-{number}.png")
+                except PlaywrightError:
+                    pass
+            session.context.close()
 
 
 def require(*steps: str) -> None:
@@ -303,7 +292,7 @@ def refused(result: subprocess.CompletedProcess) -> bool:
 # --- the steps ----------------------------------------------------------------------------
 
 
-def test_1_instructor_releases_the_lesson_from_the_formgrader(hub, people, shots):
+def step_1_instructor_releases_the_lesson_from_the_formgrader(hub, people, shots):
     instructor = people["instructor"]
     for student in ("student1", "student2"):  # their servers start while the instructor works
         people[student].start_log_in()
@@ -324,8 +313,7 @@ def test_1_instructor_releases_the_lesson_from_the_formgrader(hub, people, shots
     STEPS_DONE.add("released")
 
 
-@pytest.mark.parametrize("student", [1, 2])
-def test_2_student_fetches_answers_validates_and_submits(hub, people, shots, student):
+def step_2_student_fetches_answers_validates_and_submits(hub, people, shots, student):
     require("released")
     session = people[f"student{student}"]
     page = session.lab
@@ -386,7 +374,7 @@ def test_2_student_fetches_answers_validates_and_submits(hub, people, shots, stu
     STEPS_DONE.add(f"submitted {student}")
 
 
-def test_3_what_the_hub_refuses_a_student(hub, people, shots):
+def step_3_what_the_hub_refuses_a_student(hub, people, shots):
     require("submitted 1", "submitted 2")
     one, two = people["student1"], people["student2"]
     instructor = hub.instructor.name
@@ -451,7 +439,7 @@ def hub_config_folder() -> Path:
     return ROOT / "hub" / "config"
 
 
-def test_4_instructor_collects_grades_and_releases_feedback(hub, people, shots):
+def step_4_instructor_collects_grades_and_releases_feedback(hub, people, shots):
     require("submitted 1", "submitted 2", "refusals")
     instructor = people["instructor"]
     one, two = (people[f"student{n}"].person.name for n in (1, 2))
@@ -488,8 +476,7 @@ def test_4_instructor_collects_grades_and_releases_feedback(hub, people, shots):
     STEPS_DONE.add("feedback")
 
 
-@pytest.mark.parametrize("student", [1, 2])
-def test_5_student_sees_their_own_feedback(hub, people, shots, student):
+def step_5_student_sees_their_own_feedback(hub, people, shots, student):
     require("feedback")
     session = people[f"student{student}"]
     other = people[f"student{3 - student}"]
@@ -522,7 +509,7 @@ def test_5_student_sees_their_own_feedback(hub, people, shots, student):
     STEPS_DONE.add(f"feedback seen {student}")
 
 
-def test_6_the_gradebook_holds_exactly_the_expected_scores(hub, people):
+def step_6_the_gradebook_holds_exactly_the_expected_scores(hub, people, _shots):
     require("feedback")
     names = {people[f"student{n}"].person.name: n for n in (1, 2)}
     with Gradebook(f"sqlite:///{hub.course / 'gradebook.db'}", COURSE_ID) as gradebook:
@@ -538,3 +525,97 @@ def test_6_the_gradebook_holds_exactly_the_expected_scores(hub, people):
         assert totals[name] == pytest.approx(sum(expected_cells(number).values())), f"student {number}'s total"
     offsite = {who: session.offsite_beyond_mathjax() for who, session in people.items()}
     assert not any(offsite.values()), f"pages asked for something outside this machine: {offsite}"
+
+
+# --- the class runs in its own thread; each test reports its step ---------------------------
+
+#: The steps in their order: the test's id, the step, its arguments after (hub, people, shots).
+STEPS = [
+    ("1", step_1_instructor_releases_the_lesson_from_the_formgrader, ()),
+    ("2[1]", step_2_student_fetches_answers_validates_and_submits, (1,)),
+    ("2[2]", step_2_student_fetches_answers_validates_and_submits, (2,)),
+    ("3", step_3_what_the_hub_refuses_a_student, ()),
+    ("4", step_4_instructor_collects_grades_and_releases_feedback, ()),
+    ("5[1]", step_5_student_sees_their_own_feedback, (1,)),
+    ("5[2]", step_5_student_sees_their_own_feedback, (2,)),
+    ("6", step_6_the_gradebook_holds_exactly_the_expected_scores, ()),
+]
+#: What a step may raise: its own failures and pytest's fail and skip (which are not ``Exception``).
+STEP_ERRORS = (Exception, pytest.fail.Exception, pytest.skip.Exception)
+
+
+def run_class(_folder: Path, _items: list[pytest.Item]) -> dict[str, BaseException | None]:
+    """The whole cycle, step by step, with its own hub, Playwright and Chromium; what each step raised.
+
+    Why a thread of its own: the cycle takes two minutes and more, mostly spent waiting for
+    servers to spawn and for nbgrader to run the lesson, while the other browser tests need
+    the session's JupyterLab. A step that fails does not stop the others (each checks with
+    ``require`` that what it needs was done).
+    """
+    require_software(missing_browser(), "the browser tests")
+    require_software(missing_hub(), "the hub test")
+    shots = artifacts_dir(ROOT) / "hub"
+    if shots.exists():
+        shutil.rmtree(shots)
+    shots.mkdir()
+    outcomes: dict[str, BaseException | None] = {}
+    started = time.perf_counter()
+    with running_hub(students=2) as hub:
+        try:
+            with (
+                playwright_driver() as driver,
+                chromium_for_several_people(driver) as browser,
+                class_of(browser, hub, shots) as people,
+            ):
+                for name, step, arguments in STEPS:
+                    try:
+                        step(hub, people, shots, *arguments)
+                        outcomes[name] = None
+                    except STEP_ERRORS as error:
+                        outcomes[name] = error
+        finally:
+            shutil.copy(hub.log_path, shots / "jupyterhub.log")
+            (shots / "seconds.txt").write_text(f"{time.perf_counter() - started:.0f}\n")
+    return outcomes
+
+
+background.register("JupyterHub class", run_class, lambda item: item.path.name == "test_hub.py", cost=20,
+                    own_thread=True)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def outcomes(request, tmp_path_factory, browser_available) -> dict[str, BaseException | None]:
+    return background.result("JupyterHub class", request.session.items, tmp_path_factory)
+
+
+def replay(outcomes: dict[str, BaseException | None], step: str) -> None:
+    """Raise what the step raised (its traceback included), or pass."""
+    error = outcomes[step]
+    if error is not None:
+        raise error
+
+
+def test_1_instructor_releases_the_lesson_from_the_formgrader(outcomes):
+    replay(outcomes, "1")
+
+
+@pytest.mark.parametrize("student", [1, 2])
+def test_2_student_fetches_answers_validates_and_submits(outcomes, student):
+    replay(outcomes, f"2[{student}]")
+
+
+def test_3_what_the_hub_refuses_a_student(outcomes):
+    replay(outcomes, "3")
+
+
+def test_4_instructor_collects_grades_and_releases_feedback(outcomes):
+    replay(outcomes, "4")
+
+
+@pytest.mark.parametrize("student", [1, 2])
+def test_5_student_sees_their_own_feedback(outcomes, student):
+    replay(outcomes, f"5[{student}]")
+
+
+def test_6_the_gradebook_holds_exactly_the_expected_scores(outcomes):
+    replay(outcomes, "6")
