@@ -3,9 +3,10 @@
 Why: most of the suite's time goes into real nbgrader runs (each lesson's graded
 fixtures and feedback pages, a simulated term, a hostile class, a PostgreSQL class) that depend
 neither on each other nor on the tests that read their results. Started together
-at the first test, costliest first, one per core, they keep both cores busy while the main
-thread runs the browser and the quick tests; each test then waits only for the
-one result it reads.
+at the first test, costliest first, a worker per core and one more, they keep both cores
+busy while the main thread runs the browser and the quick tests; each test then waits only
+for the one result it reads. A job that mostly waits (the JupyterHub class) can have a
+thread of its own instead of a worker's place.
 
 A module registers a job at import time with the tests that need it; only the
 jobs some selected test needs are run (``-k 01-flywheel`` grades one lesson).
