@@ -31,6 +31,7 @@ from term_course import all_answers, answered, first_lesson
 
 from tools import postgres
 from tools.grade_class import set_up
+from tools.nbgrader_cli import failures
 
 pytestmark = pytest.mark.slow
 
@@ -123,6 +124,7 @@ def grade_both_ways(where: Path) -> dict:
             "roster": roster,
             "result": result,
             "serial_exit": serial_run.returncode,
+            "serial_errors": failures(serial_run.stdout.splitlines(keepends=True)),
             "parallel_root": parallel,
             "server_folder": Path(url.split("host=")[1].split("&")[0]),
         }
@@ -152,6 +154,7 @@ def test_parallel_grading_into_postgres_equals_serial_sqlite(graded):
     serial, parallel = graded["serial"], graded["parallel"]
     assert sorted(parallel) == sorted(CLASS), "every submission was graded"
     for student in sorted(CLASS):
+        assert student in serial, f"{student}: the serial SQLite run did not grade it\n{graded['serial_errors']}"
         assert parallel[student] == serial[student], f"{student}: PostgreSQL and SQLite grades differ"
     assert serial["s08"]["late_penalty"] > 0 and not serial["s01"]["late_penalty"], "the class has late work"
 
