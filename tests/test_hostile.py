@@ -62,6 +62,9 @@ STOPPERS = {  # answers that would stop the grader (check sets them aside) or on
     "dayone-still-wishing": "import os\n\nos._exit(0)",
     "dayone-top-score-wishes": "import sys\n\nsys.exit()",
 }
+#: A cell that never ends. It waits rather than spins: nbgrader's timeout interrupts it the same way, and
+#: it leaves the cores to the rest of the suite (a spinning loop cost 15 s of CPU here).
+ENDLESS = "import time\n\nwhile True:\n    time.sleep(1)"
 SNEAKY_KILL = 'getattr(__import__("o" + "s"), "_" + "exit")(0)'
 
 
@@ -126,7 +129,7 @@ def class_of(course: Course) -> dict[str, set[str]]:
     partly = all_answers(LESSON)[: len(all_answers(LESSON)) // 2]
     hand_in(course, "honest", with_answers({}))
     hand_in(course, "partial", answered(student_copy(), LESSON, partly))
-    hand_in(course, "loop", with_answers({"dayone-top-score-share": "while True:\n    pass"}))
+    hand_in(course, "loop", with_answers({"dayone-top-score-share": ENDLESS}))
     hand_in(course, "tamperer", tampered())
     hand_in(course, "cheater", with_answers(CHEATS))
     hand_in(course, "stopper", with_answers(STOPPERS))
