@@ -96,8 +96,8 @@ def _submit(job: Job, items: list[pytest.Item], tmp_path_factory: pytest.TempPat
 
 def start(items: list[pytest.Item], tmp_path_factory: pytest.TempPathFactory) -> None:
     """Start every registered job a selected test needs, costliest first (once per session)."""
-    needed = [job for job in _JOBS.values() if job.name not in _STARTED and any(job.wanted(i) for i in items)]
-    for job in sorted(needed, key=lambda j: -j.cost):
+    needed = [job for job in start_order() if job.name not in _STARTED and any(job.wanted(i) for i in items)]
+    for job in needed:
         _STARTED[job.name] = _submit(job, items, tmp_path_factory)
 
 
@@ -108,6 +108,30 @@ def result(name: str, items: list[pytest.Item], tmp_path_factory: pytest.TempPat
     if name not in _STARTED:  # selected by a test the job's predicate does not know about
         _STARTED[name] = _submit(_JOBS[name], items, tmp_path_factory)
     return _STARTED[name].result()
+
+
+def start_order() -> list[Job]:
+    """The jobs in the order they start: own-thread jobs at once, then the costliest first."""
+    return sorted(_JOBS.values(), key=lambda j: (not j.own_thread, -j.cost))
+
+
+def waits_last(items: list[pytest.Item]) -> None:
+    """Order the main thread's tests so it never idles while it has work of its own.
+
+    Tests that read a job's result come after every test that reads none (browser tests
+    first: they are the longest), in the order their jobs start, which is about the order
+    they finish. Otherwise a test waiting for a late job holds up every quick test behind
+    it, and those then run alone at the end, on one core, after the jobs are done.
+    """
+    rank = {job.name: position for position, job in enumerate(start_order())}
+
+    def key(item: pytest.Item) -> tuple[int, int]:
+        waited = [rank[job.name] for job in _JOBS.values() if job.wanted(item)]
+        if waited:
+            return (2, min(waited))
+        return (0 if item.get_closest_marker("browser") else 1, 0)
+
+    items.sort(key=key)  # stable: within a group, the collection order stays
 
 
 def shutdown(report: Path | None = None) -> None:

@@ -19,6 +19,11 @@ def slow_work_in_the_background(request, tmp_path_factory) -> Iterator[None]:
     background.shutdown(report=ROOT / "test-artifacts" / "background-jobs.json")
 
 
+@pytest.hookimpl(trylast=True)  # after the browser tests are marked and -m/-k have chosen
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    background.waits_last(items)
+
+
 def pytest_terminal_summary(terminalreporter) -> None:
     """Say which submissions nbgrader failed to process in a batch and graded only on a second try."""
     if RETRIED:

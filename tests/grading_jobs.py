@@ -83,7 +83,9 @@ def _register(index: int) -> None:
     def wanted(item: pytest.Item) -> bool:
         return (_needs_fixtures(item) or _needs_feedback(item)) and _group_of(_lesson_of(item)) == index
 
-    background.register(_job_name(index), work, wanted, cost=1000)  # first: the tests waiting for them come last
+    background.register(
+        _job_name(index), work, wanted, cost=1000
+    )  # first: the longest, and the feedback pages wait for them
 
 
 for _index in range(background.CORES):

@@ -107,7 +107,7 @@ background.register(
     "warm kernels",
     lambda folder, _items: {mode: grade_class(folder, mode) for mode in MODES},
     lambda item: item.path.name == "test_warm_kernels.py" and "graded" in getattr(item, "fixturenames", ()),
-    cost=12,
+    cost=45,  # mostly waits (kernels starting, the timeouts): started early, beside the grading runs
 )
 
 

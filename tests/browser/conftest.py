@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from grading_jobs import FEEDBACK_FIXTURE
 from lab_axe import missing_axe
 from lab_browser import (
     PlaywrightError,
@@ -34,21 +33,14 @@ from support import ROOT, copy_course, require_software
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test that needs Chromium ``browser``; run the hub's and the feedback tests last.
+    """Mark every test that needs Chromium ``browser``, which lets `-m "not browser"` leave them out.
 
-    The marker lets `-m "not browser"` leave them out. The hub's class runs in a thread of
-    its own from the session's start (tests/browser/test_hub.py), and the feedback pages are
-    written by the lessons' grading runs (tests/grading_jobs.py), which take most of the
-    session; by the end both are ready, and the browser has had other work meanwhile.
+    tests/conftest.py then orders the session: the hub's class and the feedback pages are
+    background jobs, so their tests come after the tests that wait for nothing.
     """
     for item in items:
         if "browser_available" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
-    hub = [item for item in items if item.path.name == "test_hub.py"]  # its class runs in its own thread
-    late = hub + [item for item in items if FEEDBACK_FIXTURE in getattr(item, "fixturenames", ())]
-    if late:
-        moved = set(late)
-        items[:] = [item for item in items if item not in moved] + late
 
 
 @pytest.fixture(scope="session")
