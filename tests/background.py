@@ -56,6 +56,7 @@ _JOBS: dict[str, Job] = {}
 _STARTED: dict[str, Future] = {}
 _POOL = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="background")
 _OWN_THREADS: list[ThreadPoolExecutor] = []
+_FACTORY: list[pytest.TempPathFactory] = []  # the session's, kept by start() for jobs that wait for others
 _SESSION_START = time.perf_counter()
 #: When each job ran, in seconds from the session's start: the timeline behind the suite's budget.
 TIMELINE: dict[str, dict[str, float]] = {}
@@ -96,13 +97,19 @@ def _submit(job: Job, items: list[pytest.Item], tmp_path_factory: pytest.TempPat
 
 def start(items: list[pytest.Item], tmp_path_factory: pytest.TempPathFactory) -> None:
     """Start every registered job a selected test needs, costliest first (once per session)."""
+    _FACTORY.append(tmp_path_factory)
     needed = [job for job in start_order() if job.name not in _STARTED and any(job.wanted(i) for i in items)]
     for job in needed:
         _STARTED[job.name] = _submit(job, items, tmp_path_factory)
 
 
-def result(name: str, items: list[pytest.Item], tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """The job's result, waiting for it (starting it first if nothing has yet)."""
+def result(name: str, items: list[pytest.Item], tmp_path_factory: pytest.TempPathFactory | None = None) -> Any:
+    """The job's result, waiting for it (starting it first if nothing has yet).
+
+    A job may wait for another this way (without ``tmp_path_factory``, the session's is used);
+    the other must start first (a higher ``cost``), so that it never queues behind its waiter.
+    """
+    tmp_path_factory = tmp_path_factory or _FACTORY[0]
     if name not in _STARTED:
         start(items, tmp_path_factory)
     if name not in _STARTED:  # selected by a test the job's predicate does not know about

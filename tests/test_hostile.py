@@ -13,6 +13,10 @@ configured 60 s); the instructor guide documents the configured one.
 Several offences ride on one student where nbgrader treats cells independently
 (``tamperer``: four kinds of test-cell tampering on four exercises; ``cheater``:
 three ways to rig what the tests call; ``stopper``: two calls that stop the kernel, one sys.exit).
+
+Each submission carries the time ``nbgrader collect`` records, and two came in after the due
+date: a late penalty changes no cell's score. The same class, graded again by several
+processes into PostgreSQL, must get exactly these grades (tests/test_postgres_grading.py).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import background
@@ -42,6 +47,8 @@ pytestmark = pytest.mark.slow
 
 LESSON = "00-day-one"
 TIMEOUT = 15
+DUE = datetime(2026, 3, 2, 17, 0, tzinfo=UTC)
+LATE_HOURS = {"partial": 50, "renamed": 20}  # three days late, one day late; the others 3 hours early
 WRONG = {  # a wrong answer for each exercise a tampering student hides
     "dayone-top-score-share": "top_score_share = 0.5",
     "dayone-still-wishing": "still_wishing_share = 0.9",
@@ -118,6 +125,8 @@ def hand_in(
 ) -> None:
     folder = course.root / "submitted" / who / LESSON
     folder.mkdir(parents=True, exist_ok=True)
+    handed = DUE + timedelta(hours=LATE_HOURS.get(who, -3))
+    (folder / "timestamp.txt").write_text(handed.strftime("%Y-%m-%d %H:%M:%S.%f UTC"), encoding="utf-8")
     if nb is not None:
         nbformat.write(nb, folder / name)
     elif text is not None:
@@ -160,6 +169,7 @@ def run_hostile(where: Path) -> dict:
     instructor(course, "generate_assignment", LESSON, "--force")
     loses = class_of(course)
     with course.gradebook() as gradebook:
+        gradebook.update_or_create_assignment(LESSON, duedate=DUE.replace(tzinfo=None))
         for who in loses:
             gradebook.update_or_create_student(who)
     check = subprocess.run(

@@ -406,7 +406,8 @@ class Progress:
 
     nbgrader announces each student as it starts on them; a student is done when the
     same process starts on the next one, or ends (a broken submission counts: it is
-    done, with 0 points and nbgrader's error in the log).
+    done, with 0 points and nbgrader's error in the log). A submission without the
+    notebook is never announced; it is done when its process ends.
     """
 
     def __init__(self, total: int, out=sys.stderr) -> None:
@@ -456,7 +457,8 @@ def grade(
             current[0] = starting.group(1)
 
     result = run_nbgrader(course, *args, check=False, timeout=24 * 3600, on_line=follow)
-    progress.finished(current[0])
+    for student in [current[0], *part]:  # the last one, then any nbgrader never announced
+        progress.finished(student)
     return result.returncode, result.stdout
 
 
