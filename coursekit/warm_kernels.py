@@ -58,6 +58,15 @@ SWITCH = "COURSE_WARM_KERNELS"
 # --- forked kernels ----------------------------------------------------------------------
 
 
+class WarmKernelDied(RuntimeError):
+    """A warm kernel ended before it answered: no code of the submission has run in it yet."""
+
+
+#: Warm kernels a submission may be given: one that dies before the submission runs (seen about
+#: once in a few hundred under a fully loaded machine, cause not found) is replaced once.
+STARTS = 2
+
+
 class Zygote:
     """The helper process kernels are forked from (``python -m coursekit.kernel_zygote``)."""
 
@@ -257,16 +266,22 @@ class WarmExecute(Execute):
     def preprocess(self, nb: Any, resources: Any = None, km: Any = None) -> Any:
         if not self.uses_warm_kernel(nb, km):
             return super().preprocess(nb, resources, km=km)
-        spare = _pool().take(self._kernel_of(nb), list(self.extra_arguments))
-        self._spare = spare
-        try:
-            return super().preprocess(nb, resources, km=spare.km)
-        finally:
-            self._spare = None
-            if self.kc is not None:  # nbclient leaves a client it did not start the kernel for
-                self.kc.stop_channels()
-                self.kc = None
-            spare.kill()
+        for attempt in range(1, STARTS + 1):
+            spare = _pool().take(self._kernel_of(nb), list(self.extra_arguments))
+            self._spare = spare
+            try:
+                return super().preprocess(nb, resources, km=spare.km)
+            except WarmKernelDied:
+                if attempt == STARTS:
+                    raise
+                self.log.warning("The warm kernel died before the submission ran; grading it in the next one")
+            finally:
+                self._spare = None
+                if self.kc is not None:  # nbclient leaves a client it did not start the kernel for
+                    self.kc.stop_channels()
+                    self.kc = None
+                spare.kill()
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
     async def async_start_new_kernel_client(self) -> Any:
         """Take the warm kernel's connected client; move the kernel into the submission's folder and environment."""
@@ -324,7 +339,7 @@ async def _wait_until_ready(client: Any, manager: Any, timeout: float | None) ->
         ):
             return
         if not await ensure_async(manager.is_alive()):
-            raise RuntimeError("the warm kernel died before it answered")
+            raise WarmKernelDied("the warm kernel died before it answered")
         if time.monotonic() > deadline:
             raise RuntimeError(f"the warm kernel did not answer in {timeout} s")
 

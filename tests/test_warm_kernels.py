@@ -12,7 +12,9 @@ the same both times, and the probe cell says what each kernel saw.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
 
@@ -23,6 +25,7 @@ from jupyter_core.utils import run_sync
 from nbgrader.api import Gradebook
 from support import ROOT, run_nbgrader
 
+from coursekit import warm_kernels
 from coursekit.warm_kernels import WarmExecute, _Pool, _wait_until_ready
 
 pytestmark = pytest.mark.slow
@@ -217,3 +220,24 @@ async def _printed(client, msg_id: str) -> str:
             text += msg["content"]["text"]
         if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
             return text
+
+
+def test_a_warm_kernel_that_dies_before_its_submission_runs_is_replaced(monkeypatch, caplog):
+    """The submission is graded in the next warm kernel; nothing of it had run in the dead one."""
+    pool = _Pool()
+    first = pool.take("python3", [])  # starts the spare that the submission below will take
+    dead = pool.spare
+    os.kill(dead.km.provisioner.pid, signal.SIGKILL)
+    monkeypatch.setattr(warm_kernels, "_POOL", pool)
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell("print(6 * 7)")],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+    )
+    try:
+        step = WarmExecute(startup_timeout=60)
+        ran, _ = step.preprocess(nb, {"metadata": {"path": str(ROOT)}})
+    finally:
+        first.kill()
+        pool.close()
+    assert ran.cells[0].outputs[0]["text"] == "42\n"
+    assert "died before the submission ran" in caplog.text
