@@ -69,7 +69,21 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+#: The background's priority (Linux niceness): below the main thread's tests, which are the longer
+#: path, so that both end about together. Niceness belongs to a thread and passes to the processes it
+#: starts (nbgrader, its kernels, the hub's servers and browser).
+NICENESS = 5
+
+
+def _yield_to_the_main_thread() -> None:
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICENESS)
+    except (AttributeError, OSError):  # not Linux, or not allowed: the jobs then run at the same priority
+        pass
+
+
 def _timed(job: Job, folder: Path, items: list[pytest.Item]) -> Any:
+    _yield_to_the_main_thread()
     started = time.perf_counter() - _SESSION_START
     try:
         return job.work(folder, items)
