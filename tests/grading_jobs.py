@@ -83,9 +83,8 @@ def _register(index: int) -> None:
     def wanted(item: pytest.Item) -> bool:
         return (_needs_fixtures(item) or _needs_feedback(item)) and _group_of(_lesson_of(item)) == index
 
-    background.register(
-        _job_name(index), work, wanted, cost=1000
-    )  # first: the longest, and the feedback pages wait for them
+    # Started first: the longest jobs, and the feedback pages wait for them.
+    background.register(_job_name(index), work, wanted, cost=1000)
 
 
 for _index in range(background.CORES):
